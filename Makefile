@@ -1,0 +1,84 @@
+# Shenbao — two commands on a fresh machine:  `make run`  and  `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils
+export DJANGO_SETTINGS_MODULE := shenbao.settings
+
+.PHONY: setup system-deps run serve test test-sqlite test-postgres lint format lock bench clean messages
+
+setup: $(VENV)/.installed static/vendor/htmx.min.js var/fonts/.built
+
+# System packages the PDFs and browser tests need (Debian). Installed only when missing and when
+# we may (root); otherwise say what is missing instead of failing later in a confusing way.
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing system packages: $$missing"; \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "WARNING: missing system packages (install with apt-get): $$missing"; fi; \
+	fi
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# Derived fonts are built once at install time, never per request (see docs/performance.md).
+var/fonts/.built: $(VENV)/.installed
+	@mkdir -p var/fonts
+	@if [ -f shenbao/fonts.py ]; then $(PY) -m shenbao.fonts var/fonts; fi
+	touch $@
+
+messages:
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+run: system-deps setup
+	mkdir -p var/media
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn shenbao.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+# Runs every test on SQLite, then again on PostgreSQL when DATABASE_URL is set.
+test: system-deps setup
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-sqlite:
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(PY) -m pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
+
+test-postgres:
+	@echo "== tests on PostgreSQL ($$DATABASE_URL) =="
+	$(PY) -m pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+lock:
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip freeze > requirements.lock
+
+bench: setup
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf var/static var/fonts .pytest_cache .coverage htmlcov

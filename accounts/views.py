@@ -1,0 +1,65 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from accounts.forms import LoginForm
+from accounts.models import User
+from accounts.selectors import home_url_name
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """Axes calls this when an account is locked: JSON for the API, a page for people."""
+    message = "登录失败次数过多，账户已被临时锁定，请 15 分钟后再试，或联系管理员解锁。"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": [{"field": "username", "message": message}]}, status=403)
+    return render(request, "accounts/locked_out.html", {"message": message}, status=403)
+
+
+@login_required
+def dashboard(request):
+    return redirect(home_url_name(request.user))
+
+
+def _workspace(request, roles, template):
+    if not (request.user.is_superuser or request.user.role in roles):
+        raise PermissionDenied
+    return render(request, template, {"org": request.user.organisation})
+
+
+@login_required
+def home_enterprise(request):
+    return _workspace(request, {User.Role.ENTERPRISE}, "dashboards/enterprise.html")
+
+
+@login_required
+def home_county(request):
+    return _workspace(request, {User.Role.COUNTY_INDUSTRY, User.Role.COUNTY_FINANCE}, "dashboards/county.html")
+
+
+@login_required
+def home_city(request):
+    return _workspace(request, {User.Role.CITY_OFFICER}, "dashboards/city.html")
+
+
+@login_required
+def home_expert(request):
+    return _workspace(request, {User.Role.EXPERT}, "dashboards/expert.html")
+
+
+@login_required
+def home_admin(request):
+    return _workspace(request, {User.Role.ADMIN}, "dashboards/admin.html")

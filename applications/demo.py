@@ -1,0 +1,2 @@
+def load():
+    """Demo data of this app (filled by its issue)."""

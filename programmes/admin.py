@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from programmes.models import Call, Category, Notice, NoticeAttachment
+
+
+class NoticeAttachmentInline(admin.TabularInline):
+    model = NoticeAttachment
+    extra = 0
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "publish_date", "view_count", "is_published"]
+    search_fields = ["title", "body"]
+    inlines = [NoticeAttachmentInline]
+
+
+class CategoryInline(admin.StackedInline):
+    model = Category
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "code", "opens_at", "deadline", "is_demo"]
+    list_filter = ["year", "is_demo"]
+    inlines = [CategoryInline]

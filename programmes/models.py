@@ -1,0 +1,147 @@
+"""Calls for applications (申报批次), their categories and the notices (通知公告) that announce them.
+
+Every later programme of the same shape is a new Call in data: dates, thresholds, materials and
+rubrics are fields and rows, not code.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def end_of_day(date):
+    """The notice's "截止时间为5月15日" means the whole of that day in Asia/Shanghai."""
+    return dt.datetime.combine(date, dt.time(23, 59, 59), tzinfo=SHANGHAI)
+
+
+class Notice(models.Model):
+    title = models.CharField(_("标题"), max_length=200)
+    publish_date = models.DateField(_("发布日期"))
+    body = models.TextField(_("正文"))
+    view_count = models.PositiveIntegerField(_("访问量"), default=0)
+    contact_person = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    is_published = models.BooleanField(_("已发布"), default=True)
+    slug = models.SlugField(
+        _("标识"), max_length=80, unique=True, null=True, blank=True, help_text=_("演示数据用于幂等加载")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-publish_date", "-id"]
+        verbose_name = _("通知公告")
+        verbose_name_plural = _("通知公告")
+
+    def __str__(self):
+        return self.title
+
+    def paragraphs(self):
+        return [line for line in self.body.splitlines() if line.strip()]
+
+
+def attachment_path(instance, filename):
+    return f"notices/{instance.notice_id}/{filename}"
+
+
+class NoticeAttachment(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("附件名称"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=300)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def filename(self):
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class CallQuerySet(models.QuerySet):
+    def open_at(self, moment):
+        return self.filter(opens_at__lte=moment, deadline__gte=moment)
+
+    def open_now(self):
+        return self.open_at(timezone.now())
+
+
+class Call(models.Model):
+    """One round of applications, e.g. the 2018 互联网+小微企业 call."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("名称"), max_length=200)
+    code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("批次的唯一代码，如 yz2018"))
+    receipt_prefix = models.CharField(
+        _("受理编号前缀"), max_length=16, help_text=_("如 YZ2018，受理编号形如 YZ2018-SF-321003-0001")
+    )
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("通知"), null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    opens_at = models.DateTimeField(_("开始时间"))
+    deadline = models.DateTimeField(_("截止时间"))
+    is_demo = models.BooleanField(_("演示批次"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-opens_at"]
+        verbose_name = _("申报批次")
+        verbose_name_plural = _("申报批次")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline__gt=models.F("opens_at")), name="call_deadline_after_opening"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_open(self, moment=None):
+        moment = moment or timezone.now()
+        return self.opens_at <= moment <= self.deadline
+
+    @property
+    def status_label(self):
+        now = timezone.now()
+        if now < self.opens_at:
+            return _("未开始")
+        if now > self.deadline:
+            return _("已截止")
+        return _("申报中")
+
+
+class Category(models.Model):
+    class Code(models.TextChoices):
+        DEMONSTRATION = "demonstration", _("示范/试点企业")
+        NEW_PRODUCT = "new_product", _("研发推广应用新产品新技术")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="categories")
+    code = models.CharField(_("类别代码"), max_length=24, choices=Code.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    short_code = models.CharField(_("编号缩写"), max_length=4, help_text=_("受理编号中的类别缩写，如 SF、XC"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["call", "sort_order", "id"]
+        verbose_name = _("申报类别")
+        verbose_name_plural = _("申报类别")
+        constraints = [models.UniqueConstraint(fields=["call", "code"], name="one_category_code_per_call")]
+
+    def __str__(self):
+        return f"{self.call.title} · {self.name}"

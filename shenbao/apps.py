@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ShenbaoConfig(AppConfig):
+    name = "shenbao"
+    verbose_name = "申报"

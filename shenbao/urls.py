@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from shenbao import views
+from shenbao.api import api
+
+urlpatterns = [
+    path("", include("programmes.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("enterprise/", include("enterprises.urls")),
+    path("applications/", include("applications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

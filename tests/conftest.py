@@ -1,0 +1,72 @@
+"""The shared cast of users, reused by every permission test of every app."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import Organisation, User
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, bureau
+
+
+@pytest.fixture
+def cast(db):
+    """Two enterprises in two counties, both counties' reviewers, the city, an expert, an admin, anonymous."""
+    ent_a = OrganisationFactory(name="甲企业（邗江）有限公司", region_id="321003")
+    ent_b = OrganisationFactory(name="乙企业（广陵）有限公司", region_id="321002")
+    K = Organisation.Kind
+    return SimpleNamespace(
+        password=PASSWORD,
+        enterprise_a=UserFactory(username="ent_a", organisation=ent_a, role=User.Role.ENTERPRISE),
+        enterprise_b=UserFactory(username="ent_b", organisation=ent_b, role=User.Role.ENTERPRISE),
+        hanjiang_industry=UserFactory(
+            username="hj_ind", role=User.Role.COUNTY_INDUSTRY, organisation=bureau(K.COUNTY_INDUSTRY, "321003")
+        ),
+        hanjiang_finance=UserFactory(
+            username="hj_fin", role=User.Role.COUNTY_FINANCE, organisation=bureau(K.COUNTY_FINANCE, "321003")
+        ),
+        guangling_industry=UserFactory(
+            username="gl_ind", role=User.Role.COUNTY_INDUSTRY, organisation=bureau(K.COUNTY_INDUSTRY, "321002")
+        ),
+        guangling_finance=UserFactory(
+            username="gl_fin", role=User.Role.COUNTY_FINANCE, organisation=bureau(K.COUNTY_FINANCE, "321002")
+        ),
+        city_officer=UserFactory(
+            username="city", role=User.Role.CITY_OFFICER, organisation=bureau(K.CITY_INDUSTRY, "321000")
+        ),
+        expert=UserFactory(
+            username="exp", role=User.Role.EXPERT, organisation=Organisation.objects.get(kind=K.EXPERT_POOL)
+        ),
+        admin=UserFactory(
+            username="root",
+            role=User.Role.ADMIN,
+            is_superuser=True,
+            is_staff=True,
+            organisation=Organisation.objects.get(kind=K.SYSTEM),
+        ),
+        anonymous=AnonymousUser(),
+    )
+
+
+@pytest.fixture
+def api_token(client):
+    """Log a user in through the API and return the bearer header for them."""
+
+    def issue(user, password=PASSWORD):
+        response = client.post(
+            "/api/v1/auth/token", {"username": user.username, "password": password}, content_type="application/json"
+        )
+        assert response.status_code == 200, response.content
+        return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+    return issue
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Rate limits and lockouts live in the cache/database; every test starts clean.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

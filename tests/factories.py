@@ -1,0 +1,73 @@
+"""factory_boy factories, one place for all apps. Regions and bureaus come from the data migration."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from programmes.models import Call, Category, Notice
+
+PASSWORD = "Test-password-2018"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    kind = Organisation.Kind.ENTERPRISE
+    region_id = "321003"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    role = User.Role.ENTERPRISE
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def bureau(kind, region_code):
+    return Organisation.objects.get(kind=kind, region_id=region_code)
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    title = factory.Sequence(lambda n: f"测试通知{n}")
+    publish_date = dt.date(2019, 5, 14)
+    body = "第一段。\n第二段。"
+    contact_person = "陈锦龙"
+    contact_phone = "87348176"
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    year = 2018
+    title = factory.Sequence(lambda n: f"测试批次{n}")
+    code = factory.Sequence(lambda n: f"test{n}")
+    receipt_prefix = factory.Sequence(lambda n: f"T{n}")
+    notice = factory.SubFactory(NoticeFactory)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Category.objects.create(call=obj, code="demonstration", name="示范/试点企业", short_code="SF", sort_order=1)
+            Category.objects.create(
+                call=obj, code="new_product", name="研发推广应用新产品新技术", short_code="XC", sort_order=2
+            )
