@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from programmes.models import Call, Category, Notice, NoticeAttachment
+from programmes.models import Call, Category, MaterialItem, Notice, NoticeAttachment
 
 
 class NoticeAttachmentInline(admin.TabularInline):
@@ -25,3 +25,15 @@ class CallAdmin(admin.ModelAdmin):
     list_display = ["title", "year", "code", "opens_at", "deadline", "is_demo"]
     list_filter = ["year", "is_demo"]
     inlines = [CategoryInline]
+
+
+class MaterialItemInline(admin.TabularInline):
+    model = MaterialItem
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["call", "code", "name"]
+    list_filter = ["call"]
+    inlines = [MaterialItemInline]

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from programmes.blank_forms import BLANK_FORMS, render_blank_form
-from programmes.models import SHANGHAI, Call, Category, Notice, NoticeAttachment, end_of_day
+from programmes.models import SHANGHAI, Call, Category, MaterialItem, Notice, NoticeAttachment, end_of_day
 from programmes.seed import notice_2018
 
 NOTICE_SLUG = "yz-2018-internet-plus-smes"
@@ -28,7 +28,7 @@ def load_notice():
     return notice
 
 
-def _ensure_categories(call):
+def ensure_categories(call):
     for order, (code, name, short) in enumerate(CATEGORIES, start=1):
         Category.objects.get_or_create(
             call=call, code=code, defaults={"name": name, "short_code": short, "sort_order": order}
@@ -47,7 +47,7 @@ def load_calls(notice):
             "deadline": end_of_day(dt.date(2019, 5, 15)),
         },
     )
-    _ensure_categories(historic)
+    ensure_categories(historic)
     today = timezone.localdate()
     demo, created = Call.objects.get_or_create(
         code="yz2018-demo",
@@ -66,7 +66,7 @@ def load_calls(notice):
         demo.opens_at = dt.datetime.combine(today, dt.time(0, 0), tzinfo=SHANGHAI)
         demo.deadline = end_of_day(today + dt.timedelta(days=30))
         demo.save(update_fields=["opens_at", "deadline"])
-    _ensure_categories(demo)
+    ensure_categories(demo)
     return historic, demo
 
 

@@ -5,6 +5,7 @@ rubrics are fields and rows, not code.
 """
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -95,6 +96,9 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("开始时间"))
     deadline = models.DateTimeField(_("截止时间"))
     is_demo = models.BooleanField(_("演示批次"), default=False)
+    # Investments count only inside this period (notice: 近两年 = 2017–2018 for the 2018 call).
+    investment_period_start = models.DateField(_("投入统计起始日"), default=dt.date(2017, 1, 1))
+    investment_period_end = models.DateField(_("投入统计截止日"), default=dt.date(2018, 12, 31))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
@@ -137,6 +141,25 @@ class Category(models.Model):
     short_code = models.CharField(_("编号缩写"), max_length=4, help_text=_("受理编号中的类别缩写，如 SF、XC"))
     sort_order = models.PositiveSmallIntegerField(default=0)
 
+    # Thresholds of the notice's section 二, as data; the 2018 values are the defaults.
+    # Read with the Civil Code §1259: 超过 excludes the number, 不少于/以上 include it.
+    investment_exceeds_yuan = models.DecimalField(
+        _("近两年投入须超过（元）"), max_digits=14, decimal_places=2, default=Decimal("500000.00")
+    )
+    min_management_software_kinds = models.PositiveSmallIntegerField(_("关键生产管理软件至少（项）"), default=2)
+    min_control_projects = models.PositiveSmallIntegerField(_("生产管控项目至少（项）"), default=2)
+    min_online_sales_share = models.DecimalField(
+        _("线上交易额占比至少"), max_digits=5, decimal_places=4, default=Decimal("0.5000")
+    )
+    min_rd_investment_yuan = models.DecimalField(
+        _("研发投入不少于（元）"), max_digits=14, decimal_places=2, default=Decimal("300000.00")
+    )
+    min_patents = models.PositiveSmallIntegerField(_("专利至少（项）"), default=1)
+    min_operating_years = models.PositiveSmallIntegerField(_("正常经营至少（年）"), default=1)
+    allowed_size_classes = models.CharField(
+        _("允许的企业规模"), max_length=40, default="small,micro", help_text=_("逗号分隔：micro, small, medium, large")
+    )
+
     class Meta:
         ordering = ["call", "sort_order", "id"]
         verbose_name = _("申报类别")
@@ -145,3 +168,33 @@ class Category(models.Model):
 
     def __str__(self):
         return f"{self.call.title} · {self.name}"
+
+
+class MaterialItem(models.Model):
+    """One row of the notice's materials checklist (section 三) for a category."""
+
+    DEFAULT_TYPES = "pdf,jpeg,png,ofd"
+    DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="material_items")
+    code = models.SlugField(_("代码"), max_length=40)
+    name = models.CharField(_("材料名称"), max_length=200)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    required = models.BooleanField(_("必须提供"), default=True)
+    allowed_types = models.CharField(_("允许的文件类型"), max_length=60, default=DEFAULT_TYPES, help_text=_("逗号分隔：pdf, jpeg, png, ofd"))
+    max_size_bytes = models.PositiveBigIntegerField(_("单个文件大小上限（字节）"), default=DEFAULT_MAX_BYTES)
+    multiple = models.BooleanField(_("允许多个文件"), default=False)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["category", "sort_order", "id"]
+        verbose_name = _("申报材料项")
+        verbose_name_plural = _("申报材料项")
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="one_material_code_per_category")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def allowed_type_list(self):
+        return [t.strip() for t in self.allowed_types.split(",") if t.strip()]
