@@ -1,2 +1,4 @@
+from applications.urls_materials import urlpatterns as materials_urlpatterns
+
 app_name = "applications"
-urlpatterns = []
+urlpatterns = [] + materials_urlpatterns

@@ -28,11 +28,50 @@ def load_notice():
     return notice
 
 
+# The notice's section 三, item by item: (code, name, multiple files allowed).
+MATERIALS = {
+    Category.Code.DEMONSTRATION: [
+        ("application_form", "示范（试点）企业申请书", False),
+        ("internet_plus_summary", "企业“互联网+”情况总结", False),
+        ("achievement_evidence", "近两年企业信息化、智能化建设成果的相关证明材料", True),
+        (
+            "investment_list",
+            "近两年信息化、智能化设备建设或软件定制、研发、购买实际的投入清单、发票复印件和供应商情况",
+            True,
+        ),
+        ("audit_report", "第三方机构出具的企业近两年财务审计报告（反映信息化软硬件投入情况）", True),
+        ("business_licence", "企业法人营业执照复印件", False),
+        ("results_evidence", "相关数据及成效的证明材料", True),
+    ],
+    Category.Code.NEW_PRODUCT: [
+        ("application_form", "新产品新技术申请书", False),
+        ("summary_report", "本产品（技术）总结报告", False),
+        ("ip_evidence", "自主知识产权和自主品牌的有效证明文件", True),
+        (
+            "sales_tax_rd_data",
+            "企业2017、2018年度开票销售和新产品（新技术）2018年度开票销售、上缴税金以及新产品（新技术）"
+            "研发投入等数据（提供相应的审计报告）",
+            True,
+        ),
+        ("test_novelty_reports", "法定机构出具的新产品（技术）近期检测报告和查新报告", True),
+        ("business_licence", "企业法人营业执照复印件", False),
+        ("results_evidence", "相关数据及成效的证明材料", True),
+    ],
+}
+
+
 def ensure_categories(call):
+    """The two categories of the notice with their materials checklist; idempotent."""
     for order, (code, name, short) in enumerate(CATEGORIES, start=1):
-        Category.objects.get_or_create(
+        category, _ = Category.objects.get_or_create(
             call=call, code=code, defaults={"name": name, "short_code": short, "sort_order": order}
         )
+        for item_order, (item_code, item_name, multiple) in enumerate(MATERIALS[code], start=1):
+            MaterialItem.objects.get_or_create(
+                category=category,
+                code=item_code,
+                defaults={"name": item_name, "multiple": multiple, "sort_order": item_order},
+            )
 
 
 def load_calls(notice):

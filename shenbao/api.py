@@ -136,6 +136,7 @@ def register_routers():
     # Imported here so that app modules can import `api` helpers without cycles.
     from accounts.api import router as accounts_router
     from applications.api import router as applications_router
+    from applications.api_materials import router as materials_router
     from enterprises.api import router as enterprises_router
     from programmes.api import router as programmes_router
 
@@ -143,6 +144,7 @@ def register_routers():
     api.add_router("/", programmes_router)
     api.add_router("/", enterprises_router)
     api.add_router("/", applications_router)
+    api.add_router("/", materials_router)
 
 
 register_routers()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("enterprise/", include("enterprises.urls")),
     path("applications/", include("applications.urls")),
+    path("", include("applications.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),

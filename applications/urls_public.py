@@ -1,0 +1,2 @@
+# Public URLs of the applications app (the /verify/<digest> page); included at the site root.
+urlpatterns = []
