@@ -24,12 +24,16 @@ class Application(models.Model):
         # Later stages (county review, city review, evaluation…) add their states in their workflow tables.
 
     call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="applications")
-    category = models.ForeignKey(Category, verbose_name=_("申报类别"), on_delete=models.PROTECT, related_name="applications")
+    category = models.ForeignKey(
+        Category, verbose_name=_("申报类别"), on_delete=models.PROTECT, related_name="applications"
+    )
     enterprise = models.ForeignKey(
         Organisation, verbose_name=_("申报企业"), on_delete=models.PROTECT, related_name="applications"
     )
     # The county-level unit that reviews it: the enterprise's registered region, fixed at submission.
-    region = models.ForeignKey(Region, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
     data = models.JSONField(_("申报书内容"), default=dict, blank=True)
@@ -47,7 +51,9 @@ class Application(models.Model):
         verbose_name = _("申报书")
         verbose_name_plural = _("申报书")
         constraints = [
-            models.UniqueConstraint(fields=["call", "category", "enterprise"], name="one_application_per_category_and_enterprise")
+            models.UniqueConstraint(
+                fields=["call", "category", "enterprise"], name="one_application_per_category_and_enterprise"
+            )
         ]
 
     def __str__(self):

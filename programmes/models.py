@@ -181,7 +181,9 @@ class MaterialItem(models.Model):
     name = models.CharField(_("材料名称"), max_length=200)
     description = models.CharField(_("说明"), max_length=300, blank=True)
     required = models.BooleanField(_("必须提供"), default=True)
-    allowed_types = models.CharField(_("允许的文件类型"), max_length=60, default=DEFAULT_TYPES, help_text=_("逗号分隔：pdf, jpeg, png, ofd"))
+    allowed_types = models.CharField(
+        _("允许的文件类型"), max_length=60, default=DEFAULT_TYPES, help_text=_("逗号分隔：pdf, jpeg, png, ofd")
+    )
     max_size_bytes = models.PositiveBigIntegerField(_("单个文件大小上限（字节）"), default=DEFAULT_MAX_BYTES)
     multiple = models.BooleanField(_("允许多个文件"), default=False)
     sort_order = models.PositiveSmallIntegerField(default=0)
