@@ -1,0 +1,3 @@
+from tests.browser.conftest import login
+
+__all__ = ["login"]
