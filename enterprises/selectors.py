@@ -1,0 +1,97 @@
+"""Reads of enterprise data: the profile, its JSON snapshot (docs/application-data.md) and its eligibility facts."""
+
+from __future__ import annotations
+
+from accounts.models import Region
+from enterprises.eligibility import EnterpriseFacts
+from enterprises.models import Declaration, EnterpriseProfile
+from enterprises.sizeclass import INDUSTRY_LABELS
+
+SNAPSHOT_SCHEMA = "shenbao.enterprise.v1"
+
+
+def profile_for(organisation) -> EnterpriseProfile | None:
+    if organisation is None:
+        return None
+    return (
+        EnterpriseProfile.objects.filter(organisation=organisation)
+        .select_related("organisation")
+        .prefetch_related("declarations__by")
+        .first()
+    )
+
+
+def _region(code):
+    if not code:
+        return {"code": "", "name": ""}
+    region = Region.objects.filter(code=code).only("name").first()
+    return {"code": code, "name": region.name if region else ""}
+
+
+def _money(value):
+    return None if value is None else f"{value:.2f}"
+
+
+def _declaration(profile, kind):
+    d = profile.declaration(kind)
+    if d is None:
+        return {"accepted": False, "text": "", "by": None, "at": None}
+    return {
+        "accepted": d.accepted,
+        "text": d.wording,
+        "by": d.by.username if d.by_id else None,
+        "at": d.at.isoformat() if d.at else None,
+    }
+
+
+def snapshot_of(profile: EnterpriseProfile) -> dict:
+    """JSON-safe: money as decimal strings, dates ISO, region code and name, industry code and label."""
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "organisation_id": profile.organisation_id,
+        "version": profile.version,
+        "uscc": profile.uscc,
+        "name": profile.name,
+        "legal_representative": profile.legal_representative,
+        "contact_person": profile.contact_person,
+        "mobile": profile.mobile,
+        "email": profile.email,
+        "registered_region": _region(profile.registered_region),
+        "tax_region": _region(profile.tax_region),
+        "established_on": profile.established_on.isoformat() if profile.established_on else None,
+        "independent_legal_person": profile.independent_legal_person,
+        "industry": {"code": profile.industry, "label": INDUSTRY_LABELS.get(profile.industry, "")},
+        "employees": profile.employees,
+        "revenue_yuan": _money(profile.revenue_yuan),
+        "assets_yuan": _money(profile.assets_yuan),
+        "declarations": {kind: _declaration(profile, kind) for kind in Declaration.Kind.values},
+        "updated_at": profile.updated_at.isoformat() if profile.updated_at else None,
+    }
+
+
+def profile_snapshot(organisation) -> dict:
+    """The organisation's profile as JSON (for snapshots); {} when it has no profile yet."""
+    profile = profile_for(organisation)
+    return snapshot_of(profile) if profile else {}
+
+
+def enterprise_facts(profile: EnterpriseProfile) -> EnterpriseFacts:
+    K = Declaration.Kind
+    return EnterpriseFacts(
+        uscc=profile.uscc,
+        registered_region=profile.registered_region,
+        tax_region=profile.tax_region,
+        independent_legal_person=profile.independent_legal_person,
+        established_on=profile.established_on,
+        industry=profile.industry,
+        employees=profile.employees,
+        revenue_yuan=profile.revenue_yuan,
+        assets_yuan=profile.assets_yuan,
+        sound_management=profile.declared(K.SOUND_MANAGEMENT),
+        good_credit=profile.declared(K.GOOD_CREDIT),
+        illegal_record=not profile.declared(K.NO_ILLEGAL_RECORD),
+    )
+
+
+def profile_versions(profile: EnterpriseProfile):
+    return profile.versions.select_related("saved_by").order_by("-version")
