@@ -63,6 +63,19 @@ def api_token(client):
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    """Uploads and generated files of a test go to a temporary folder, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.MEDIA_ROOT},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and lockouts live in the cache/database; every test starts clean.
     from django.core.cache import cache

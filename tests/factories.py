@@ -55,6 +55,7 @@ class NoticeFactory(factory.django.DjangoModelFactory):
 class CallFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Call
+        skip_postgeneration_save = True
 
     year = 2018
     title = factory.Sequence(lambda n: f"测试批次{n}")

@@ -23,6 +23,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # live_server needs real transactions; serialized_rollback restores the rows that data
+            # migrations created (regions, bureaus), which a transactional flush would otherwise erase.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
