@@ -1,0 +1,468 @@
+"""The printable application (申请书) as PDF, rendered from a submission snapshot.
+
+Input is only the snapshot dict of docs/application-data.md, never the live draft or the database, so that
+the PDF always shows exactly what was submitted and its digest. Chinese text is real text in an embedded,
+subset font (see shenbao/fonts.py and docs/pdf.md for the font strategy and its measurements).
+"""
+
+import base64
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shenbao.fonts import FONT_STACK, font_face_css
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+AREAS = {
+    "rd_design": gettext_lazy("研发设计"),
+    "production_control": gettext_lazy("生产管控"),
+    "sales_operations": gettext_lazy("购销经营"),
+    "product_service_innovation": gettext_lazy("产品和服务创新"),
+}
+INVESTMENT_KINDS = {
+    "hardware": gettext_lazy("硬件"),
+    "software": gettext_lazy("软件"),
+    "service": gettext_lazy("服务"),
+}
+SOFTWARE_KINDS = {
+    "ERP": gettext_lazy("企业资源计划（ERP）"),
+    "MES": gettext_lazy("制造执行系统（MES）"),
+    "SCM": gettext_lazy("供应链管理（SCM）"),
+    "PDM_PLM": gettext_lazy("产品数据管理（PDM/PLM）"),
+    "CRM": gettext_lazy("客户关系管理（CRM）"),
+}
+TECH_LEVELS = {
+    "domestic_leading": gettext_lazy("国内领先"),
+    "international_advanced": gettext_lazy("国际先进"),
+    "other": gettext_lazy("其他"),
+}
+IP_TYPES = {
+    "invention": gettext_lazy("发明专利"),
+    "utility_model": gettext_lazy("实用新型专利"),
+    "design": gettext_lazy("外观设计专利"),
+    "software_copyright": gettext_lazy("软件著作权"),
+}
+OWNERSHIP = {"own": gettext_lazy("自有"), "transferred": gettext_lazy("受让")}
+
+# 三降低两提升 with the 2015 《智能制造试点示范专项行动实施方案》 reference targets (relative change, percent).
+# A reference to print beside the figures, not an eligibility rule (docs/domain.md §5).
+COMPARISON = [
+    ("operating_cost", gettext_lazy("运营成本"), Decimal("-20")),
+    ("development_cycle_days", gettext_lazy("产品研制周期"), Decimal("-20")),
+    ("defect_rate", gettext_lazy("产品不良品率"), Decimal("-10")),
+    ("productivity", gettext_lazy("生产效率"), Decimal("20")),
+    ("energy_utilisation", gettext_lazy("能源利用率"), Decimal("4")),
+]
+
+# The enterprise profile (enterprises.selectors.profile_snapshot()): known keys first, in this order, with
+# their labels; any other scalar key is printed after them under its own name, so nothing is silently lost.
+ENTERPRISE_FIELDS = [
+    ("name", gettext_lazy("企业名称")),
+    ("credit_code", gettext_lazy("统一社会信用代码")),
+    ("legal_representative", gettext_lazy("法定代表人")),
+    ("established_on", gettext_lazy("成立日期")),
+    ("region", gettext_lazy("注册地（县、市、区）")),
+    ("tax_region", gettext_lazy("纳税地")),
+    ("address", gettext_lazy("地址")),
+    ("industry", gettext_lazy("所属行业")),
+    ("employees", gettext_lazy("从业人员（人）")),
+    ("revenue_wan", gettext_lazy("上年营业收入（万元）")),
+    ("total_assets_wan", gettext_lazy("资产总额（万元）")),
+    ("size_class", gettext_lazy("企业规模")),
+    ("contact_person", gettext_lazy("联系人")),
+    ("contact_phone", gettext_lazy("联系电话")),
+    ("email", gettext_lazy("电子邮箱")),
+]
+ENTERPRISE_HIDDEN = {"industry_code", "id", "organisation_id"}
+SIZE_CLASSES = {
+    "micro": gettext_lazy("微型"),
+    "small": gettext_lazy("小型"),
+    "medium": gettext_lazy("中型"),
+    "large": gettext_lazy("大型"),
+}
+
+
+def render_application_pdf(snapshot: dict, *, verify_url: str) -> bytes:
+    """The application as the official paper form, A4, from a snapshot dict."""
+    return write_pdf(render_application_html(snapshot, verify_url=verify_url))
+
+
+def write_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def render_application_html(snapshot: dict, *, verify_url: str) -> str:
+    category = snapshot.get("category", {}).get("code")
+    if category not in ("demonstration", "new_product"):
+        raise ValueError(f"unknown category {category!r}")
+    # The paper form is Chinese whatever the requester's language: it is cached by digest, once for everyone.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = build_context(snapshot, verify_url=verify_url)
+        return render_to_string(f"applications/pdf/{category}.html", context)
+
+
+def print_css_context(footer_left=""):
+    """What every PDF template (filled or blank) needs for its shared stylesheet."""
+    return {
+        "font_faces": font_face_css(settings.PDF_FONT_DIR),
+        "font_stack": FONT_STACK,
+        "footer_left": css_string(footer_left),
+    }
+
+
+def build_context(snapshot, *, verify_url):
+    form = snapshot.get("form") or {}
+    digest = verify_url.rstrip("/").rsplit("/", 1)[-1]
+    receipt_no = snapshot.get("receipt_no") or ""
+    context = {
+        "s": snapshot,
+        "receipt_no": receipt_no,
+        "digest": digest,
+        "short_digest": digest[:16],
+        "verify_url": verify_url,
+        "qr": qr_data_uri(verify_url),
+        "call": snapshot.get("call") or {},
+        "category": snapshot.get("category") or {},
+        "submitted_at": local_time(snapshot.get("submitted_at")),
+        "enterprise_name": (snapshot.get("enterprise") or {}).get("name", ""),
+        "enterprise_rows": enterprise_rows(snapshot.get("enterprise") or {}),
+        "eligibility": eligibility(snapshot.get("eligibility") or {}),
+        "materials": materials(snapshot.get("materials") or []),
+        "declaration": declaration(snapshot.get("declaration") or {}),
+        "form": form,
+        **print_css_context(f"{receipt_no}  {digest[:16]}"),
+    }
+    if snapshot["category"]["code"] == "demonstration":
+        context.update(demonstration_context(form, snapshot.get("call") or {}))
+    else:
+        context.update(new_product_context(form))
+    return context
+
+
+# Formatting -------------------------------------------------------------------------------------------------
+
+
+def css_string(text):
+    """A value safe inside a CSS double-quoted string."""
+    return "".join(ch for ch in str(text) if ch not in '"\\\n\r<>')
+
+
+def decimal(value):
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def money(value):
+    """186000 → "186,000.00"; missing → "" (never a float on the way)."""
+    number = decimal(value) if not isinstance(value, Decimal) else value
+    if number is None:
+        return ""
+    return f"{number.quantize(Decimal('0.01')):,}"
+
+
+def percent(ratio, places="0.01"):
+    if ratio is None:
+        return ""
+    return f"{(ratio * 100).quantize(Decimal(places))}%"
+
+
+def signed_percent(value):
+    if value is None:
+        return ""
+    value = value.quantize(Decimal("0.01"))
+    return f"+{value}%" if value > 0 else f"{value}%"
+
+
+def parse_date(value):
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except (TypeError, ValueError):
+        return None
+
+
+def local_time(value):
+    """ISO 8601 UTC → "2019年05月15日 10:00:00（北京时间）"."""
+    if not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(SHANGHAI)
+    return _("%(date)s（北京时间）") % {"date": local.strftime("%Y年%m月%d日 %H:%M:%S")}
+
+
+def size_text(size):
+    try:
+        size = int(size)
+    except (TypeError, ValueError):
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.2f} MB"
+
+
+def qr_data_uri(url):
+    """A QR code of the verification URL as an SVG data URI (vector: sharp on paper, tiny in the PDF)."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def text_value(value):
+    if isinstance(value, dict):
+        return value.get("name") or value.get("label") or value.get("code") or ""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, (list, tuple)):
+        return "、".join(text_value(v) for v in value)
+    return "" if value is None else str(value)
+
+
+# Shared sections --------------------------------------------------------------------------------------------
+
+
+def enterprise_rows(profile):
+    rows = []
+    for key, label in ENTERPRISE_FIELDS:
+        if key in profile:
+            value = profile[key]
+            if key == "size_class":
+                value = SIZE_CLASSES.get(value, value)
+            elif key in ("revenue_wan", "total_assets_wan"):
+                value = money(value)
+            rows.append((label, text_value(value)))
+    known = {key for key, _label in ENTERPRISE_FIELDS} | ENTERPRISE_HIDDEN
+    for key, value in profile.items():
+        if key not in known and not isinstance(value, (dict, list)):
+            rows.append((key, text_value(value)))
+    return rows
+
+
+def eligibility(result):
+    return {
+        "eligible": bool(result.get("eligible")),
+        "size_class": SIZE_CLASSES.get(result.get("size_class"), result.get("size_class") or ""),
+        "size_reason": result.get("size_reason", ""),
+        "checks": [
+            {"passed": bool(c.get("passed")), "message": c.get("message", ""), "code": c.get("code", "")}
+            for c in result.get("checks") or []
+        ],
+    }
+
+
+def materials(items):
+    return [
+        {
+            "n": n,
+            "item_name": m.get("item_name", m.get("item_code", "")),
+            "filename": m.get("filename", ""),
+            "size": size_text(m.get("size")),
+            "sha256": m.get("sha256", ""),
+        }
+        for n, m in enumerate(items, start=1)
+    ]
+
+
+def declaration(value):
+    return {
+        "accepted": bool(value.get("accepted")),
+        "text": value.get("text", ""),
+        "by": value.get("by", ""),
+        "at": local_time(value.get("at")),
+    }
+
+
+def paragraphs(text):
+    return [line.strip() for line in str(text or "").splitlines() if line.strip()]
+
+
+# 示范/试点企业 ----------------------------------------------------------------------------------------------
+
+
+def investment_period(call):
+    period = call.get("investment_period") or []
+    start = parse_date(period[0]) if len(period) > 0 else None
+    end = parse_date(period[1]) if len(period) > 1 else None
+    return start, end
+
+
+def demonstration_context(form, call):
+    start, end = investment_period(call)
+    years = list(range(start.year, end.year + 1)) if start and end else []
+    by_area = {code: Decimal("0") for code in AREAS}
+    by_year = {year: Decimal("0") for year in years}
+    matrix = {(code, year): Decimal("0") for code in AREAS for year in years}
+    total = Decimal("0")
+    excluded = Decimal("0")
+    rows = []
+    for item in form.get("investments") or []:
+        day = parse_date(item.get("date"))
+        amount = decimal(item.get("amount_yuan")) or Decimal("0")
+        counted = bool(day and start and end and start <= day <= end)
+        area = item.get("area", "")
+        if counted:
+            total += amount
+            by_area[area] = by_area.get(area, Decimal("0")) + amount
+            by_year[day.year] = by_year.get(day.year, Decimal("0")) + amount
+            matrix[(area, day.year)] = matrix.get((area, day.year), Decimal("0")) + amount
+        else:
+            excluded += amount
+        rows.append(
+            {
+                "date": item.get("date", ""),
+                "content": item.get("content", ""),
+                "kind": INVESTMENT_KINDS.get(item.get("kind"), item.get("kind", "")),
+                "area": AREAS.get(area, area),
+                "supplier": item.get("supplier", ""),
+                "amount": money(amount),
+                "invoice_no": item.get("invoice_no", ""),
+                "counted": counted,
+            }
+        )
+    area_totals = [
+        {
+            "label": AREAS.get(code, code),
+            "years": [money(matrix.get((code, year), Decimal("0"))) for year in years],
+            "total": money(by_area[code]),
+        }
+        for code in by_area
+    ]
+    claimed = {a.get("code") for a in form.get("areas") or []}
+    sales_rows = []
+    online_sum = Decimal("0")
+    total_sum = Decimal("0")
+    for row in form.get("sales") or []:
+        online = decimal(row.get("online_yuan")) or Decimal("0")
+        whole = decimal(row.get("total_yuan")) or Decimal("0")
+        online_sum += online
+        total_sum += whole
+        sales_rows.append(
+            {
+                "year": row.get("year", ""),
+                "online": money(online),
+                "total": money(whole),
+                "share": percent(online / whole) if whole else "",
+            }
+        )
+    software = [
+        {
+            "kind": SOFTWARE_KINDS.get(s.get("kind"), s.get("kind", "")),
+            "vendor": s.get("vendor", ""),
+            "go_live": s.get("go_live", ""),
+        }
+        for s in form.get("management_software") or []
+    ]
+    return {
+        "period": (start, end),
+        "period_text": f"{start:%Y年%m月%d日}—{end:%Y年%m月%d日}" if start and end else "",
+        "years": years,
+        "areas_all": [{"label": label, "claimed": code in claimed} for code, label in AREAS.items()],
+        "areas": [
+            {
+                "label": AREAS.get(a.get("code"), a.get("code", "")),
+                "work": a.get("work", ""),
+                "results": a.get("results", ""),
+            }
+            for a in form.get("areas") or []
+        ],
+        "investments": rows,
+        "area_totals": area_totals,
+        "year_totals": [money(by_year.get(year, Decimal("0"))) for year in years],
+        "investment_total": money(total),
+        "investment_excluded": money(excluded) if excluded else "",
+        "software": software,
+        "software_kinds": len({s.get("kind") for s in form.get("management_software") or [] if s.get("kind")}),
+        "control_projects": form.get("control_projects") or [],
+        "sales": sales_rows,
+        "online_sum": money(online_sum),
+        "sales_sum": money(total_sum),
+        "online_share": percent(online_sum / total_sum) if total_sum else "",
+        "summary": paragraphs(form.get("summary")),
+    }
+
+
+# 研发推广应用新产品新技术 ----------------------------------------------------------------------------------
+
+
+def new_product_context(form):
+    sales = form.get("sales") or {}
+    rd_rows = []
+    rd_total = Decimal("0")
+    for item in form.get("rd_investments") or []:
+        amount = decimal(item.get("amount_yuan")) or Decimal("0")
+        rd_total += amount
+        rd_rows.append({"date": item.get("date", ""), "content": item.get("content", ""), "amount": money(amount)})
+    comparison = []
+    for key, label, target in COMPARISON:
+        row = (form.get("comparison") or {}).get(key) or {}
+        old, new = decimal(row.get("traditional")), decimal(row.get("new"))
+        change = (new - old) / old * 100 if old not in (None, Decimal("0")) and new is not None else None
+        meets = None
+        if change is not None:
+            meets = change <= target if target < 0 else change >= target
+        comparison.append(
+            {
+                "label": label,
+                "unit": row.get("unit", ""),
+                "traditional": row.get("traditional", ""),
+                "new": row.get("new", ""),
+                "change": signed_percent(change),
+                "target": signed_percent(target),
+                "meets": meets,
+            }
+        )
+    ip = [
+        {
+            "patent_no": i.get("patent_no", ""),
+            "type": IP_TYPES.get(i.get("type"), i.get("type", "")),
+            "title": i.get("title", ""),
+            "granted_on": i.get("granted_on", ""),
+            "owner": i.get("owner", ""),
+            "ownership": OWNERSHIP.get(i.get("ownership"), i.get("ownership", "")),
+        }
+        for i in form.get("ip") or []
+    ]
+    patents = sum(1 for i in form.get("ip") or [] if i.get("type") in ("invention", "utility_model", "design"))
+    return {
+        "product_name": form.get("product_name", ""),
+        "description": paragraphs(form.get("description")),
+        "industrialization_status": paragraphs(form.get("industrialization_status")),
+        "industrialized": form.get("industrialized"),
+        "cases": paragraphs(form.get("cases")),
+        "sales": {
+            "enterprise_2017": money(sales.get("enterprise_2017_yuan")),
+            "enterprise_2018": money(sales.get("enterprise_2018_yuan")),
+            "product_2018": money(sales.get("product_2018_yuan")),
+            "taxes_2018": money(sales.get("taxes_2018_yuan")),
+        },
+        "rd_investments": rd_rows,
+        "rd_total": money(rd_total),
+        "comparison": comparison,
+        "tech_level": TECH_LEVELS.get(form.get("tech_level"), form.get("tech_level", "")),
+        "tech_evidence": paragraphs(form.get("tech_evidence")),
+        "ip": ip,
+        "patents": patents,
+    }

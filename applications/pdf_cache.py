@@ -1,0 +1,63 @@
+"""The PDF of a submitted application, rendered once per snapshot and then served from storage.
+
+The cache key is the snapshot digest: a snapshot never changes, so neither does its PDF, and a resubmission
+(a new version, a new digest) gets a new file. Files live in the default (private) storage at
+`pdf/<digest>.pdf`, never under a public URL.
+"""
+
+import json
+import logging
+import time
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from applications.models import Application, Snapshot
+from applications.pdf import render_application_pdf
+from shenbao.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+class PdfNotAvailable(DomainError):
+    """No submitted snapshot: there is nothing to print. The API answers 404."""
+
+    status = 404
+
+
+def latest_snapshot(application):
+    snapshot = Snapshot.objects.filter(application=application).order_by("-version").first()
+    if snapshot is None or application.status == Application.Status.DRAFT:
+        raise PdfNotAvailable(_("该申报书尚未提交，暂无可打印的 PDF。"), field="pdf")
+    return snapshot
+
+
+def verify_url(digest):
+    return f"{settings.SITE_URL.rstrip('/')}/verify/{digest}"
+
+
+def pdf_path(digest):
+    return f"pdf/{digest}.pdf"
+
+
+def get_or_render_pdf(application) -> bytes:
+    """The PDF bytes of the application's latest snapshot; rendered on the first call only."""
+    snapshot = latest_snapshot(application)
+    path = pdf_path(snapshot.digest)
+    if default_storage.exists(path):
+        with default_storage.open(path, "rb") as handle:
+            return handle.read()
+    started = time.perf_counter()
+    content = render_application_pdf(json.loads(snapshot.canonical_json), verify_url=verify_url(snapshot.digest))
+    logger.info("rendered %s in %.2f s", path, time.perf_counter() - started)
+    if not default_storage.exists(path):  # another worker may have finished first: same digest, same bytes
+        saved = default_storage.save(path, ContentFile(content))
+        if saved != path:  # a race renamed ours; keep the first, drop the duplicate
+            default_storage.delete(saved)
+    return content
+
+
+def pdf_filename(application):
+    return f"{application.receipt_no or application.pk}.pdf"
