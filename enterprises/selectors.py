@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
 from accounts.models import Region
-from enterprises.eligibility import EnterpriseFacts
+from enterprises.eligibility import DefaultThresholds, EnterpriseFacts
 from enterprises.models import Declaration, EnterpriseProfile
 from enterprises.sizeclass import INDUSTRY_LABELS
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 SNAPSHOT_SCHEMA = "shenbao.enterprise.v1"
 
 
@@ -95,3 +100,35 @@ def enterprise_facts(profile: EnterpriseProfile) -> EnterpriseFacts:
 
 def profile_versions(profile: EnterpriseProfile):
     return profile.versions.select_related("saved_by").order_by("-version")
+
+
+def reference_call(moment=None):
+    """The call a self-check is measured against: the open call with the nearest deadline, else the latest call."""
+    from programmes.models import Call
+
+    moment = moment or timezone.now()
+    call = Call.objects.open_at(moment).order_by("deadline").prefetch_related("categories").first()
+    return call or Call.objects.order_by("-deadline").prefetch_related("categories").first()
+
+
+def thresholds_for(code: str, moment=None):
+    """(category-like object with the thresholds, default reference date) for a category code.
+
+    The category of the reference call when there is one (its deadline's date in Asia/Shanghai is the default
+    reference date), else the 2018 defaults and today's date.
+    """
+    moment = moment or timezone.now()
+    call = reference_call(moment)
+    if call is not None:
+        for category in call.categories.all():
+            if category.code == code:
+                open_now = call.opens_at <= moment <= call.deadline
+                ref = call.deadline.astimezone(SHANGHAI).date() if open_now else moment.astimezone(SHANGHAI).date()
+                return category, ref
+    return DefaultThresholds(code=code), moment.astimezone(SHANGHAI).date()
+
+
+def open_calls_with_categories(moment=None):
+    from programmes.models import Call
+
+    return list(Call.objects.open_at(moment or timezone.now()).order_by("deadline").prefetch_related("categories"))

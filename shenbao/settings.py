@@ -216,6 +216,7 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "shenbao@localhost")
 
 API_TOKEN_TTL = timedelta(hours=envint("API_TOKEN_TTL_HOURS", 12))
+ELIGIBILITY_RATE_LIMIT = env("ELIGIBILITY_RATE_LIMIT", "120/m")  # public POST /api/v1/eligibility/check, per IP
 
 # Content Security Policy (django-csp 4): everything is served from this origin.
 CONTENT_SECURITY_POLICY = {

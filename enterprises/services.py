@@ -1,0 +1,164 @@
+"""Writes of enterprise data: registration, profile saves (each one a new version) and declarations."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Organisation, Region, User
+from enterprises.models import Declaration, EnterpriseProfile, EnterpriseProfileVersion
+from enterprises.selectors import snapshot_of
+from enterprises.uscc import InvalidCreditCode, normalise
+from shenbao.errors import DomainError
+
+# The exact wording the enterprise ticks. Changing a text here makes every profile show it as not yet ticked
+# for the new wording only when it is saved again; saved versions keep the text that was ticked.
+DECLARATION_WORDING = {
+    Declaration.Kind.SOUND_MANAGEMENT: gettext_lazy("本企业具备健全的组织机构、管理制度和独立的财务核算制度。"),
+    Declaration.Kind.GOOD_CREDIT: gettext_lazy("本企业信用良好。"),
+    Declaration.Kind.NO_ILLEGAL_RECORD: gettext_lazy("本企业无违法记录。"),
+}
+
+PROFILE_FIELDS = (
+    "name",
+    "legal_representative",
+    "contact_person",
+    "mobile",
+    "email",
+    "registered_region",
+    "tax_region",
+    "established_on",
+    "independent_legal_person",
+    "industry",
+    "employees",
+    "revenue_yuan",
+    "assets_yuan",
+)
+
+
+def _errors_of(exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        return [{"field": f, "message": str(m)} for f, msgs in exc.message_dict.items() for m in msgs]
+    return [{"field": None, "message": str(m)} for m in exc.messages]
+
+
+def contact_for_region(code) -> str:
+    """Whom an enterprise should contact about its registration: its county's 工信 bureau, else the admin."""
+    region = Region.objects.filter(code=code).first() if code else None
+    if region and region.is_county_level:
+        return _("%(bureau)s或系统管理员") % {"bureau": region.industry_bureau}
+    return _("系统管理员")
+
+
+def taken_message(profile: EnterpriseProfile) -> str:
+    return _("统一社会信用代码 %(uscc)s 已被“%(name)s”注册，不能重复注册。如非本企业所为，请联系%(contact)s处理。") % {
+        "uscc": profile.uscc,
+        "name": profile.name,
+        "contact": contact_for_region(profile.registered_region),
+    }
+
+
+def check_uscc_available(uscc: str, *, exclude_profile_id=None) -> str:
+    """Normalise the credit code and make sure nobody else holds it; raise DomainError(field='uscc')."""
+    try:
+        code = normalise(uscc)
+    except InvalidCreditCode as exc:
+        raise DomainError(exc.message, field="uscc") from None
+    existing = EnterpriseProfile.objects.filter(uscc=code).exclude(pk=exclude_profile_id).first()
+    if existing:
+        raise DomainError(taken_message(existing), field="uscc")
+    return code
+
+
+def _set_declarations(profile, declarations: dict, actor, now):
+    for kind in Declaration.Kind.values:
+        accepted = bool(declarations.get(kind, False))
+        wording = str(DECLARATION_WORDING[kind])
+        current = profile.declaration(kind)
+        if current and current.accepted == accepted and current.wording == wording:
+            continue  # unchanged: keep who ticked it and when
+        Declaration.objects.update_or_create(
+            profile=profile,
+            kind=kind,
+            defaults={"wording": wording, "accepted": accepted, "by": actor, "at": now},
+        )
+    # Drop the prefetched declarations so the snapshot below reads the new rows.
+    if hasattr(profile, "_prefetched_objects_cache"):
+        profile._prefetched_objects_cache.pop("declarations", None)
+
+
+def _record_version(profile, actor):
+    profile.refresh_from_db()
+    EnterpriseProfileVersion.objects.create(
+        profile=profile, version=profile.version, data=snapshot_of(profile), saved_by=actor
+    )
+
+
+def _sync_organisation(organisation, profile):
+    organisation.name = profile.name
+    organisation.region_id = (
+        profile.registered_region if Region.objects.filter(code=profile.registered_region).exists() else None
+    )
+    organisation.save(update_fields=["name", "region"])
+
+
+@transaction.atomic
+def profile_save(*, organisation: Organisation, data: dict, declarations: dict, actor: User, uscc: str | None = None):
+    """Create or update the organisation's profile; every save is a new version with its full JSON.
+
+    `uscc` is required when the profile is created and cannot be changed afterwards (ask the administrator).
+    Submitted applications are unaffected: they keep the snapshot taken at submission.
+    """
+    profile = EnterpriseProfile.objects.select_for_update().filter(organisation=organisation).first()
+    if profile is None:
+        profile = EnterpriseProfile(organisation=organisation, uscc=check_uscc_available(uscc or ""))
+    for name in PROFILE_FIELDS:
+        if name in data:
+            setattr(profile, name, data[name])
+    profile.updated_by = actor
+    profile.version += 1
+    try:
+        profile.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise DomainError(_("企业信息有误，请检查。"), errors=_errors_of(exc)) from None
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:
+        raise DomainError(taken_message(EnterpriseProfile.objects.get(uscc=profile.uscc)), field="uscc") from None
+    _set_declarations(profile, declarations, actor, timezone.now())
+    _sync_organisation(organisation, profile)
+    _record_version(profile, actor)
+    return profile
+
+
+@transaction.atomic
+def enterprise_register(*, uscc: str, password: str, data: dict, declarations: dict) -> User:
+    """Self-registration: an Organisation(kind=enterprise), its first user (login name = credit code) and profile."""
+    code = check_uscc_available(uscc)
+    mobile = data.get("mobile")
+    if mobile and User.objects.filter(mobile=mobile).exists():
+        raise DomainError(
+            _("手机号码 %(m)s 已被其他账户使用，请换一个号码或联系系统管理员。") % {"m": mobile}, field="mobile"
+        )
+    if User.objects.filter(username=code).exists():
+        raise DomainError(_("登录名 %(u)s 已存在，请联系系统管理员。") % {"u": code}, field="uscc")
+    user = User(
+        username=code, role=User.Role.ENTERPRISE, display_name=data.get("contact_person", ""), mobile=mobile or None
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(
+            exc.messages[0], errors=[{"field": "password1", "message": m} for m in exc.messages]
+        ) from None
+    organisation = Organisation.objects.create(name=data.get("name") or code, kind=Organisation.Kind.ENTERPRISE)
+    user.organisation = organisation
+    user.set_password(password)
+    user.save()
+    profile_save(organisation=organisation, data=data, declarations=declarations, actor=user, uscc=code)
+    return user
