@@ -1,3 +1,199 @@
-from ninja import Router
+"""JSON API of applications (materials upload/delete live in api_materials.py).
+
+Handlers only parse, call one service or selector and shape the answer. Objects the caller may not see are
+404, as if they did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from applications import forms_schema, selectors, services, workflow
+from programmes.models import Category
+from programmes.selectors import calls_public
+from shenbao.errors import Conflict, DomainError
 
 router = Router(tags=["applications"])
+
+
+class CreateIn(Schema):
+    call: int
+    category: str
+
+
+class PatchIn(Schema):
+    data: dict[str, Any]
+    version: int
+
+
+class SubmitIn(Schema):
+    declaration: bool = False
+
+
+class WithdrawIn(Schema):
+    comment: str = ""
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def material_out(m):
+    return {
+        "id": m.id,
+        "item": m.item.code,
+        "item_name": m.item.name,
+        "filename": m.original_name,
+        "content_type": m.content_type,
+        "size": m.size,
+        "sha256": m.sha256,
+        "uploaded_at": _iso(m.uploaded_at),
+    }
+
+
+def application_summary(application):
+    return {
+        "id": application.id,
+        "call": {"id": application.call_id, "code": application.call.code, "title": application.call.title},
+        "category": {"code": application.category.code, "name": application.category.name},
+        "enterprise": {"id": application.enterprise_id, "name": application.enterprise.name},
+        "status": application.status,
+        "status_label": str(application.get_status_display()),
+        "receipt_no": application.receipt_no,
+        "digest": application.digest or None,
+        "version": application.version,
+        "submitted_at": _iso(application.submitted_at),
+        "updated_at": _iso(application.updated_at),
+    }
+
+
+def application_out(application, user, *, errors=None):
+    figures = selectors.application_figures(application)
+    snapshot = services.latest_snapshot(application)
+    is_open, seconds = selectors.time_left(application.call)
+    out = application_summary(application)
+    out.update(
+        {
+            "editable": selectors.is_editable(application),
+            "data": application.data,
+            "derived": figures,
+            "eligibility": selectors.eligibility_for(application, figures=figures),
+            "materials": [material_out(m) for m in application.materials.select_related("item")],
+            "materials_missing": [item.code for item in selectors.materials_missing(application)],
+            "snapshot_version": snapshot.version if snapshot else None,
+            "verify_url": f"/verify/{application.digest}" if application.digest else None,
+            "call_open": is_open,
+            "seconds_to_deadline": seconds,
+            "actions": [t.action for t in workflow.available(application, user)],
+            "declaration_text": services.DECLARATION_TEXT,
+        }
+    )
+    if errors is not None:
+        out["errors"] = errors
+    return out
+
+
+@router.get(
+    "/calls/{call_id}/categories/{code}/form-schema",
+    auth=None,
+    summary="申请书的 JSON Schema（表单、接口与校验共用同一定义）",
+)
+def form_schema(request, call_id: int, code: str):
+    call = get_object_or_404(calls_public(), pk=call_id)
+    get_object_or_404(Category, call=call, code=code)
+    if code not in forms_schema.FORMS:
+        raise HttpError(404, "该类别没有申请书定义。")
+    return forms_schema.json_schema(forms_schema.definition_for(code), call=call)
+
+
+@router.get("/applications", summary="我可以查看的申报书")
+def list_applications(request):
+    return [application_summary(a) for a in selectors.applications_visible_to(request.user)]
+
+
+@router.post("/applications", summary="新建申报书（草稿）")
+def create_application(request, payload: CreateIn):
+    call = calls_public().filter(pk=payload.call).first()
+    if call is None:
+        raise DomainError("申报批次不存在。", field="call")
+    category = call.categories.filter(code=payload.category).first()
+    if category is None:
+        codes = "、".join(call.categories.values_list("code", flat=True))
+        raise DomainError(f"该批次没有类别“{payload.category}”，可选：{codes}。", field="category")
+    application = services.application_create(call=call, category=category, actor=request.user)
+    body = application_out(application, request.user)
+    response = request_response(request, body, status=201)
+    response["Location"] = reverse("api:get_application", args=[application.id])
+    return response
+
+
+def request_response(request, body, status):
+    from shenbao.api import api
+
+    return api.create_response(request, body, status=status)
+
+
+@router.get("/applications/{application_id}", url_name="get_application", summary="申报书详情")
+def get_application(request, application_id: int):
+    return application_out(selectors.application_for(request.user, application_id), request.user)
+
+
+@router.patch("/applications/{application_id}", summary="保存草稿（自动保存；version 过期返回 409）")
+def patch_application(request, application_id: int, payload: PatchIn):
+    application = selectors.application_for(request.user, application_id)
+    application, errors = services.application_save_draft(
+        application=application, data=payload.data, version=payload.version, actor=request.user
+    )
+    if errors:
+        # The draft IS saved (nothing typed is lost); the errors say what must be corrected before submission.
+        body = {
+            "errors": errors,
+            "saved": True,
+            "version": application.version,
+            "saved_at": _iso(application.updated_at),
+        }
+        return request_response(request, body, status=422)
+    return application_out(application, request.user, errors=[])
+
+
+@router.post("/applications/{application_id}/submit", summary="提交申报（截止后 409；缺项 422 一次列出）")
+def submit_application(request, application_id: int, payload: SubmitIn):
+    application = selectors.application_for(request.user, application_id)
+    application = services.application_submit(
+        application=application, actor=request.user, declaration=payload.declaration
+    )
+    out = application_out(application, request.user)
+    return out
+
+
+@router.post("/applications/{application_id}/withdraw", summary="撤回申报（县级审核开始前）")
+def withdraw_application(request, application_id: int, payload: WithdrawIn | None = None):
+    application = selectors.application_for(request.user, application_id)
+    application = services.application_withdraw(
+        application=application, actor=request.user, comment=(payload.comment if payload else "")
+    )
+    return application_out(application, request.user)
+
+
+@router.get("/applications/{application_id}/pdf", summary="申请书 PDF（提交后，按摘要缓存）")
+def application_pdf(request, application_id: int):
+    application = selectors.application_for(request.user, application_id)
+    if not application.digest:
+        raise Conflict("申报书尚未提交，没有可打印的正式申请书。")
+    try:
+        from applications.pdf_cache import get_or_render_pdf
+    except ImportError as exc:
+        raise HttpError(503, "PDF 生成功能尚未就绪，请稍后再试。") from exc
+    pdf = get_or_render_pdf(application)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{application.receipt_no}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Generated-At"] = timezone.now().isoformat()
+    return response

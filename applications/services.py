@@ -1,0 +1,326 @@
+"""Writes of applications: create, autosave the draft, submit (snapshot, digest, receipt number), withdraw.
+
+Every status change goes through `transition()`, which applies the workflow table with a conditional update
+(`filter(pk=…, status=source).update(…)`, proceeding only when one row changed) and writes the audit event in
+the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Region
+from applications import forms_schema, selectors, workflow
+from applications.models import Application, ReceiptCounter, Snapshot
+from audit.services import audit_record
+from shenbao.errors import Conflict, DomainError, PermissionDeniedError
+
+SNAPSHOT_SCHEMA = "shenbao.application.v1"
+
+DECLARATION_TEXT = (
+    "承诺书：本单位郑重承诺，所提交的申报书及全部申报材料真实、准确、完整，无任何虚假内容；"
+    "本单位在扬州市境内注册并纳税，具有独立法人资格，正常经营一年以上，组织机构、管理制度和财务核算制度健全，"
+    "信用良好且无违法记录；申报项目未以同一内容重复申报其他财政资金。如有不实，本单位愿承担相应法律责任，"
+    "并接受取消申报资格、追回扶持资金等处理。"
+)
+
+
+def canonical_json(obj) -> bytes:
+    """docs/application-data.md: sorted keys, no spaces, UTF-8 (not ASCII-escaped)."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def digest_of(canonical: bytes) -> str:
+    return hashlib.sha256(canonical).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------- transitions
+
+
+def transition(*, application, action, actor, comment="", updates=None, data=None):
+    """Apply (status, action) -> target from the workflow table. Raises Conflict if the state moved meanwhile."""
+    step = workflow.find(application.status, action)
+    if step is None:
+        raise Conflict(
+            _("当前状态为“%(status)s”，不能执行该操作。") % {"status": application.get_status_display()},
+            field="status",
+        )
+    reason = workflow.refusal(step, application, actor)
+    if reason:
+        if actor.is_superuser or actor.role in step.roles:
+            raise Conflict(str(reason), field="status")
+        raise PermissionDeniedError(str(reason))
+    now = timezone.now()
+    fields = {"status": step.target, "updated_at": now, **(updates or {})}
+    with transaction.atomic():
+        changed = Application.objects.filter(pk=application.pk, status=step.source).update(**fields)
+        if changed != 1:
+            raise Conflict(_("申报书状态已被其他操作改变，请刷新页面后重试。"), field="status")
+        audit_record(
+            action=f"application.{action}",
+            actor=actor,
+            obj=application,
+            summary=str(step.public_label) + (f"：{comment}" if comment else ""),
+            data={"from": step.source, "to": step.target, "comment": comment, **(data or {})},
+        )
+    for key, value in fields.items():
+        setattr(application, key, value)
+    return application
+
+
+# ---------------------------------------------------------------------------------------------- drafts
+
+
+def application_create(*, call, category, actor) -> Application:
+    """A new, empty draft of `category` in `call` for the actor's enterprise."""
+    if not actor.has_perm("applications.add_application"):
+        raise PermissionDeniedError(_("只有企业用户可以填报申报书。"))
+    if category.call_id != call.id:
+        raise DomainError(_("该申报类别不属于所选批次。"), field="category")
+    now = timezone.now()
+    if not call.opens_at <= now.replace(microsecond=0) <= call.deadline:
+        raise Conflict(_("本批次当前不在受理时间内（%(status)s），不能新建申报书。") % {"status": call.status_label})
+    definition = forms_schema.definition_for(category.code)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                call=call,
+                category=category,
+                enterprise=actor.organisation,
+                created_by=actor,
+                data=forms_schema.empty_data(definition, call=call),
+            )
+            audit_record(action="application.create", actor=actor, obj=application, summary=category.name)
+    except IntegrityError as exc:
+        raise Conflict(_("本单位在该批次已有“%(c)s”申报书，请继续填写已有的申报书。") % {"c": category.name}) from exc
+    return application
+
+
+def application_save_draft(*, application, data, version, actor):
+    """Autosave: store what was typed (even if some values are wrong) and report the errors.
+
+    Returns (application, errors). Raises Conflict (409) when `version` is stale or the application is not
+    editable, DomainError (422) when `data` is not of the form's shape at all (then nothing is written).
+    """
+    if not actor.has_perm("applications.change_application", application):
+        raise PermissionDeniedError(_("您不能修改这份申报书。"))
+    if not selectors.is_editable(application):
+        raise Conflict(
+            _("申报书当前状态为“%(s)s”，不能修改；如需修改，请先撤回（县级审核开始前）。")
+            % {"s": application.get_status_display()},
+            field="status",
+        )
+    try:
+        version = int(version)
+    except (TypeError, ValueError) as exc:
+        raise DomainError(_("缺少草稿版本号（version），请刷新页面后重试。"), field="version") from exc
+    definition = forms_schema.definition_for(application.category.code)
+    try:
+        clean, errors = forms_schema.validate(definition, data, call=application.call)
+    except forms_schema.StructureError as exc:
+        raise DomainError(exc.errors[0]["message"], errors=exc.errors) from exc
+    now = timezone.now()
+    changed = Application.objects.filter(
+        pk=application.pk, version=version, status__in=workflow.EDITABLE_STATUSES
+    ).update(data=clean, version=F("version") + 1, updated_at=now)
+    if changed != 1:
+        current = Application.objects.filter(pk=application.pk).values("version", "status").first()
+        if current and current["status"] not in workflow.EDITABLE_STATUSES:
+            raise Conflict(_("申报书已提交，不能再修改；如需修改，请先撤回。"), field="status")
+        raise Conflict(
+            _("该申报书已被同单位其他人修改（您编辑的是第 %(v)s 版，当前为第 %(c)s 版）。为避免覆盖对方的内容，本次修改未保存；"
+              "请复制您的修改后刷新页面，再重新填写。")
+            % {"v": version, "c": current["version"] if current else "?"},
+            field="version",
+        )  # fmt: skip
+    application.data = clean
+    application.version = version + 1
+    application.updated_at = now
+    return application, errors
+
+
+# ---------------------------------------------------------------------------------------------- submission
+
+
+def _submission_action(application):
+    return "resubmit" if application.status == workflow.RETURNED else "submit"
+
+
+def submission_problems(application, *, declaration, profile, figures, eligibility) -> list[dict]:
+    """Everything that stops the submission, all at once: fields, materials, eligibility, declaration."""
+    definition = forms_schema.definition_for(application.category.code)
+    try:
+        _clean, errors = forms_schema.validate(definition, application.data, call=application.call, for_submission=True)
+    except forms_schema.StructureError as exc:
+        errors = list(exc.errors)
+    if profile is None:
+        errors.append({"field": "enterprise", "message": _("请先在“企业信息”中填写并保存本单位的基本情况。")})
+    for item in selectors.materials_missing(application):
+        errors.append({"field": f"materials.{item.code}", "message": _("缺少申报材料“%(n)s”。") % {"n": item.name}})
+    for check in eligibility["checks"]:
+        if not check["passed"] and check["code"] != "profile":
+            errors.append({"field": f"eligibility.{check['code']}", "message": check["message"]})
+    if declaration is not True:
+        errors.append({"field": "declaration", "message": _("请阅读并勾选承诺书（申报材料真实性承诺）。")})
+    return errors
+
+
+def _region_of(application, profile):
+    code = (profile.registered_region if profile is not None else "") or application.enterprise.region_id
+    region = Region.objects.filter(code=code).first() if code else None
+    if region is None or not region.is_county_level:
+        raise DomainError(
+            _("企业信息中的注册地不是扬州市的县（市、区）或功能区，无法确定受理单位。"), field="enterprise"
+        )
+    return region
+
+
+def next_receipt_no(*, call, category, region) -> str:
+    """`{prefix}-{short}-{region}-{NNNN}`, gap-free per (call, category, region). Call inside a transaction."""
+    ReceiptCounter.objects.get_or_create(call=call, category=category, region=region)
+    counter = ReceiptCounter.objects.select_for_update().get(call=call, category=category, region=region)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{call.receipt_prefix}-{category.short_code}-{region.code}-{counter.last_number:04d}"
+
+
+def build_snapshot(application, *, receipt_no, version, submitted_at, profile_json, figures, eligibility, actor):
+    call, category = application.call, application.category
+    materials = [
+        {
+            "item_code": m.item.code,
+            "item_name": m.item.name,
+            "filename": m.original_name,
+            "content_type": m.content_type,
+            "size": m.size,
+            "sha256": m.sha256,
+        }
+        for m in application.materials.select_related("item").order_by("item__sort_order", "uploaded_at", "id")
+    ]
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "application_id": application.pk,
+        "receipt_no": receipt_no,
+        "version": version,
+        "submitted_at": submitted_at.astimezone(dt.UTC).isoformat(),
+        "call": {
+            "id": call.pk,
+            "code": call.code,
+            "title": call.title,
+            "year": call.year,
+            "deadline": call.deadline.astimezone(dt.UTC).isoformat(),
+            "investment_period": [call.investment_period_start.isoformat(), call.investment_period_end.isoformat()],
+        },
+        "category": {"code": category.code, "name": category.name},
+        "enterprise": profile_json,
+        "form": application.data,
+        "derived": figures,
+        "materials": materials,
+        "eligibility": eligibility,
+        "declaration": {
+            "accepted": True,
+            "text": DECLARATION_TEXT,
+            "by": actor.username,
+            "at": submitted_at.astimezone(dt.UTC).isoformat(),
+        },
+    }
+
+
+def application_submit(*, application, actor, declaration) -> Application:
+    """Check everything, then in one transaction: snapshot, digest, receipt number, status 已提交."""
+    from enterprises.selectors import profile_for, snapshot_of
+
+    if not actor.has_perm("applications.submit_application", application):
+        raise PermissionDeniedError(_("您不能提交这份申报书。"))
+    with transaction.atomic():
+        # Lock the row: the data checked is the data frozen, even if an autosave arrives meanwhile.
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call", "category", "enterprise")
+            .get(pk=application.pk)
+        )
+        step = workflow.find(application.status, _submission_action(application))
+        if step is None:
+            raise Conflict(
+                _("申报书当前状态为“%(s)s”，不能提交。") % {"s": application.get_status_display()}, field="status"
+            )
+        reason = workflow.refusal(step, application, actor)
+        if reason:
+            raise Conflict(str(reason), field="status")
+        profile = profile_for(application.enterprise)
+        figures = selectors.application_figures(application)
+        eligibility = selectors.eligibility_for(application, figures=figures, profile=profile)
+        problems = submission_problems(
+            application, declaration=declaration, profile=profile, figures=figures, eligibility=eligibility
+        )
+        if problems:
+            raise DomainError(
+                _("申报书还不能提交，请先处理以下 %(n)s 个问题。") % {"n": len(problems)}, errors=problems
+            )
+        region = _region_of(application, profile)
+        receipt_no = application.receipt_no or next_receipt_no(
+            call=application.call, category=application.category, region=region
+        )
+        version = application.snapshots.count() + 1
+        submitted_at = timezone.now().replace(microsecond=0)
+        snapshot = build_snapshot(
+            application,
+            receipt_no=receipt_no,
+            version=version,
+            submitted_at=submitted_at,
+            profile_json=snapshot_of(profile),
+            figures=figures,
+            eligibility=eligibility,
+            actor=actor,
+        )
+        canonical = canonical_json(snapshot)
+        digest = digest_of(canonical)
+        Snapshot.objects.create(
+            application=application, version=version, canonical_json=canonical.decode("utf-8"), digest=digest
+        )
+        transition(
+            application=application,
+            action=step.action,
+            actor=actor,
+            updates={
+                "receipt_no": receipt_no,
+                "digest": digest,
+                "submitted_at": submitted_at,
+                "region": region,
+                "declaration_accepted": True,
+            },
+            data={"receipt_no": receipt_no, "digest": digest, "version": version},
+        )
+        transaction.on_commit(lambda: _queue_pdf(application.pk))
+    return application
+
+
+def _queue_pdf(application_id):
+    try:
+        from applications.tasks import render_pdf_task
+    except ImportError:  # the PDF work is not there yet
+        return
+    try:
+        render_pdf_task.delay(application_id)
+    except Exception:  # noqa: BLE001 - a PDF failure must never undo or fail a submission; it renders on demand
+        import logging
+
+        logging.getLogger(__name__).exception("PDF task for application %s failed to queue", application_id)
+
+
+def application_withdraw(*, application, actor, comment="") -> Application:
+    """Until the county starts its review (today: while 已提交)."""
+    if not actor.has_perm("applications.withdraw_application", application):
+        raise PermissionDeniedError(_("您不能撤回这份申报书。"))
+    return transition(application=application, action="withdraw", actor=actor, comment=comment)
+
+
+def latest_snapshot(application):
+    return application.snapshots.order_by("-version").first()
