@@ -2,7 +2,7 @@ from accounts.models import User
 
 # Where each role lands after login. Apps that own a role's workspace point here to their own view.
 ROLE_HOME = {
-    User.Role.ENTERPRISE: "accounts:home_enterprise",
+    User.Role.ENTERPRISE: "enterprises:dashboard",
     User.Role.COUNTY_INDUSTRY: "accounts:home_county",
     User.Role.COUNTY_FINANCE: "accounts:home_county",
     User.Role.CITY_OFFICER: "accounts:home_city",

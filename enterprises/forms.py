@@ -314,8 +314,15 @@ class SelfCheckForm(RegionMixin, forms.Form):
     def comparison_fields(self):
         return [(self[f"{key}_traditional"], self[f"{key}_new"]) for key in el.INDICATORS]
 
-    def section(self, names):
-        return [self[n] for n in names]
+    def sections(self):
+        """(legend, bound fields) in the order the page shows them."""
+        groups = [
+            (_("申报类别"), ("category", "reference_date")),
+            (_("企业基本条件"), self.ENTERPRISE_FIELDS),
+            (_("示范/试点企业（选择该类别时填写）"), self.DEMONSTRATION_FIELDS),
+            (_("研发推广应用新产品新技术（选择该类别时填写）"), self.NEW_PRODUCT_FIELDS),
+        ]
+        return [(legend, [self[n] for n in names]) for legend, names in groups]
 
     def facts(self):
         """(category code, reference date or None, EnterpriseFacts, DemonstrationFacts, NewProductFacts)."""
