@@ -109,6 +109,8 @@ def find_sc_font_number(path):
     """The index of Noto Sans CJK SC inside the collection (found by name, not assumed)."""
     from fontTools.ttLib import TTCollection
 
+    if not str(path).lower().endswith((".ttc", ".otc")):
+        return -1  # a single font file, not a collection
     collection = TTCollection(path, lazy=True)
     try:
         for index, font in enumerate(collection.fonts):

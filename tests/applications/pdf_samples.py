@@ -191,7 +191,7 @@ DEMONSTRATION_SNAPSHOT = {
         "investment_total_yuan": "582500.00",
         "management_software_kinds": ["CRM", "ERP", "MES"],
         "control_projects": 2,
-        "online_share": "0.5761",
+        "online_share": "0.5716",
     },
     "materials": DEMONSTRATION_MATERIALS,
     "eligibility": ELIGIBILITY_DEMONSTRATION,

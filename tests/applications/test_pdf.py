@@ -1,0 +1,358 @@
+"""The printable application PDF: real Chinese text in an embedded font, every section, cache by digest."""
+
+import json
+import re
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.core.files.storage import default_storage
+
+from accounts.models import Organisation
+from applications import pdf_cache
+from applications.models import Application, Snapshot
+from applications.pdf import build_context, money, qr_data_uri, render_application_html, render_application_pdf
+from applications.pdf_cache import PdfNotAvailable, get_or_render_pdf, pdf_path
+from applications.tasks import render_pdf_task
+from shenbao.fonts import available_faces
+from tests.applications.pdf_samples import canonical, digest_of, sample
+from tests.factories import CallFactory, OrganisationFactory
+
+SITE = "http://testserver.example"
+
+
+def url_for(snapshot):
+    return f"{SITE}/verify/{digest_of(snapshot)}"
+
+
+def pdftotext(path, layout=True):
+    command = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def flat_text(path):
+    """Reading-order text without whitespace: table cells that wrap stay together."""
+    return re.sub(r"\s+", "", pdftotext(path, layout=False))
+
+
+def pdffonts(path):
+    return subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+
+
+def embedded_fonts(report):
+    """(name, embedded) for every font row of `pdffonts`."""
+    rows = []
+    for line in report.splitlines()[2:]:
+        parts = line.split()
+        # name type… encoding emb sub uni id gen: emb is the 5th field from the end
+        rows.append((parts[0], parts[-5] == "yes"))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Both samples rendered once for the whole module (rendering is the slow part)."""
+    out = {}
+    folder = tmp_path_factory.mktemp("pdf")
+    for code in ("demonstration", "new_product"):
+        snapshot = sample(code)
+        path = folder / f"{code}.pdf"
+        path.write_bytes(render_application_pdf(snapshot, verify_url=url_for(snapshot)))
+        out[code] = {
+            "snapshot": snapshot,
+            "path": path,
+            "text": pdftotext(path),
+            "flat": flat_text(path),
+            "fonts": pdffonts(path),
+        }
+    return out
+
+
+@pytest.mark.parametrize("code", ["demonstration", "new_product"])
+def test_pdf_is_a_pdf_with_the_cover_facts_as_text(rendered, code):
+    r = rendered[code]
+    assert r["path"].read_bytes().startswith(b"%PDF-")
+    text = r["text"]
+    snapshot = r["snapshot"]
+    assert snapshot["enterprise"]["name"] in text
+    assert snapshot["receipt_no"] in text
+    assert snapshot["category"]["name"] in text
+    assert digest_of(snapshot) in text  # the full digest on the cover
+    assert url_for(snapshot) in text
+    assert "一式两份" in text
+
+
+def test_submission_time_is_shown_in_shanghai_time(rendered):
+    # 2019-05-15T02:00:00Z is 10:00 in Asia/Shanghai
+    assert "2019年05月15日 10:00:00（北京时间）" in rendered["demonstration"]["text"]
+
+
+@pytest.mark.parametrize("code", ["demonstration", "new_product"])
+def test_every_page_has_its_number_and_the_footer(rendered, code):
+    text = rendered[code]["text"]
+    pages = text.split("\f")
+    pages = [p for p in pages if p.strip()]
+    total = len(pages)
+    assert total >= 3
+    receipt_no = rendered[code]["snapshot"]["receipt_no"]
+    short = digest_of(rendered[code]["snapshot"])[:16]
+    for number, page in enumerate(pages, start=1):
+        assert re.search(rf"第\s*{number}\s*页\s*共\s*{total}\s*页", page), page[-200:]
+        assert receipt_no in page and short in page
+
+
+@pytest.mark.parametrize("code", ["demonstration", "new_product"])
+def test_chinese_font_is_embedded(rendered, code):
+    fonts = embedded_fonts(rendered[code]["fonts"])
+    cjk = [(name, emb) for name, emb in fonts if re.search(r"Shenbao|WenQuanYi|Noto|CJK|wqy", name, re.I)]
+    assert cjk, rendered[code]["fonts"]
+    assert all(emb for _name, emb in cjk)
+    assert all(emb for _name, emb in fonts), "every font must be embedded"
+
+
+@pytest.mark.skipif(not available_faces(__import__("django.conf").conf.settings.PDF_FONT_DIR), reason="fonts not built")
+def test_the_pre_subset_font_is_used_when_built(rendered):
+    fonts = [name for name, _emb in embedded_fonts(rendered["demonstration"]["fonts"])]
+    assert any("Shenbao-Sans-SC" in name for name in fonts), fonts
+    # the slow full system fonts are not needed for our own texts
+    assert not any("NotoSansCJK" in name or "WenQuanYi" in name for name in fonts), fonts
+
+
+def test_demonstration_sections_and_totals(rendered):
+    text = rendered["demonstration"]["text"]
+    for title in [
+        "示范（试点）企业申请书",
+        "一、企业基本情况",
+        "二、互联网应用环节及成效",
+        "三、近两年信息化、智能化投入清单",
+        "四、关键生产管理软件应用情况",
+        "生产管控项目",
+        "五、线上交易情况",
+        "六、企业“互联网+”情况总结",
+        "七、申报条件核对",
+        "八、申报材料清单",
+        "九、承诺书",
+        "法定代表人（签字）",
+        "企业（盖章）",
+    ]:
+        assert title in text, title
+    # the 2016 item is outside the 2017–2018 investment period: listed, not counted
+    assert "统计期外，不计入" in text
+    assert "582,500.00" in text  # grand total inside the period
+    assert "328,500.00" in text and "254,000.00" in text  # per year
+    assert "448,500.00" in text and "134,000.00" in text  # per area
+    flat = rendered["demonstration"]["flat"]  # table cells wrap: compare their contents without line breaks
+    assert "用友网络科技股" in flat and "No.3200181130" in flat and "186,000.00" in text
+    assert "制造执行系统（MES）" in flat
+    assert "设备联网与远程实时监控" in flat
+    assert "57.16%" in text  # (18.5 + 26.2) / (36.2 + 42.0)
+    assert "本企业郑重承诺" in text
+
+
+def test_demonstration_totals_in_the_context():
+    snapshot = sample("demonstration")
+    context = build_context(snapshot, verify_url=url_for(snapshot))
+    assert context["investment_total"] == "582,500.00"
+    assert context["year_totals"] == ["328,500.00", "254,000.00"]
+    assert context["investment_excluded"] == "45,000.00"
+    by_area = {row["label"]: row["total"] for row in context["area_totals"]}
+    assert by_area["生产管控"] == "448,500.00"
+    assert by_area["研发设计"] == "0.00"
+    assert context["online_share"] == "57.16%"
+    assert context["software_kinds"] == 3
+
+
+def test_investment_period_comes_from_the_call():
+    snapshot = sample("demonstration")
+    snapshot["call"]["investment_period"] = ["2018-01-01", "2018-12-31"]
+    context = build_context(snapshot, verify_url=url_for(snapshot))
+    assert context["years"] == [2018]
+    assert context["investment_total"] == "254,000.00"
+
+
+def test_new_product_sections_and_comparison(rendered):
+    text = rendered["new_product"]["text"]
+    for title in [
+        "研发推广应用新产品新技术申请书",
+        "二、产品（技术）概述与产业化情况",
+        "三、开票销售、上缴税金和研发投入",
+        "四、“三降低两提升”对比分析",
+        "五、技术水平与知识产权",
+        "知识产权清单",
+        "七、申报材料清单",
+        "八、承诺书",
+    ]:
+        assert title in text, title
+    flat = rendered["new_product"]["flat"]
+    assert "基于物联网的智能温控复合材料成型系统" in flat
+    assert "371,500.00" in text  # R&D total
+    assert "24,300,000.00" in text and "9,800,000.00" in text
+    assert "国内领先" in text
+    assert "ZL201810000000.1" in flat and "发明专利" in flat and "受让" in flat
+    # the 2015 reference targets beside the figures
+    for target in ["-20.00%", "-10.00%", "+20.00%", "+4.00%"]:
+        assert target in text, target
+
+
+def test_comparison_change_per_indicator():
+    snapshot = sample("new_product")
+    rows = {r["label"]: r for r in build_context(snapshot, verify_url=url_for(snapshot))["comparison"]}
+    assert rows["运营成本"]["change"] == "-23.20%" and rows["运营成本"]["meets"] is True  # 1250 → 960
+    assert rows["产品研制周期"]["change"] == "-27.78%"  # 90 → 65 days
+    assert rows["生产效率"]["change"] == "+30.00%" and rows["生产效率"]["meets"] is True
+    assert rows["能源利用率"]["change"] == "+8.87%"
+    snapshot["form"]["comparison"]["productivity"]["new"] = "4.4"  # +10% only
+    rows = {r["label"]: r for r in build_context(snapshot, verify_url=url_for(snapshot))["comparison"]}
+    assert rows["生产效率"]["meets"] is False
+    snapshot["form"]["comparison"]["productivity"]["traditional"] = "0"
+    rows = {r["label"]: r for r in build_context(snapshot, verify_url=url_for(snapshot))["comparison"]}
+    assert rows["生产效率"]["change"] == "" and rows["生产效率"]["meets"] is None
+
+
+def test_materials_list_shows_every_sha256(rendered):
+    # The hashes wrap inside their narrow column: read in reading order (no -layout), without line breaks.
+    flat = rendered["demonstration"]["flat"]
+    for material in rendered["demonstration"]["snapshot"]["materials"]:
+        assert material["sha256"] in flat
+        assert material["filename"] in flat
+
+
+def test_qr_code_encodes_the_verify_url_in_the_html():
+    snapshot = sample("demonstration")
+    url = url_for(snapshot)
+    html = render_application_html(snapshot, verify_url=url)
+    assert url in html
+    assert qr_data_uri(url) in html
+    assert qr_data_uri(url).startswith("data:image/svg+xml;base64,")
+    assert qr_data_uri(url) != qr_data_uri(url + "0")
+
+
+def test_user_text_is_escaped():
+    snapshot = sample("demonstration")
+    snapshot["form"]["summary"] = '<img src="file:///etc/passwd">总结'
+    html = render_application_html(snapshot, verify_url=url_for(snapshot))
+    assert '<img src="file:///etc/passwd">' not in html
+    assert "&lt;img" in html
+
+
+def test_unknown_category_is_refused():
+    snapshot = sample("demonstration")
+    snapshot["category"]["code"] = "other"
+    with pytest.raises(ValueError):
+        render_application_html(snapshot, verify_url=url_for(snapshot))
+
+
+def test_money_is_formatted_from_decimal_strings():
+    assert money("186000") == "186,000.00"
+    assert money(Decimal("0.5")) == "0.50"
+    assert money("") == "" and money("abc") == ""
+
+
+def test_fallback_font_when_the_derived_font_is_missing(settings, tmp_path):
+    settings.PDF_FONT_DIR = tmp_path  # nothing built here
+    snapshot = sample("new_product")
+    path = tmp_path / "fallback.pdf"
+    path.write_bytes(render_application_pdf(snapshot, verify_url=url_for(snapshot)))
+    assert snapshot["enterprise"]["name"] in pdftotext(path)
+    names = [name for name, emb in embedded_fonts(pdffonts(path)) if emb]
+    assert not any("Shenbao" in name for name in names)
+    assert any(re.search(r"WenQuanYi|Noto|CJK", name, re.I) for name in names), names
+
+
+# The cache: one rendering per digest ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    settings.SITE_URL = SITE
+    return default_storage
+
+
+def submitted_application(*, status=Application.Status.SUBMITTED):
+    call = CallFactory()
+    enterprise = OrganisationFactory(name="扬州市邗江区智造云科技有限公司", kind=Organisation.Kind.ENTERPRISE)
+    application = Application.objects.create(
+        call=call,
+        category=call.categories.get(code="demonstration"),
+        enterprise=enterprise,
+        status=status,
+        receipt_no="YZ2018-SF-321003-0001",
+    )
+    snapshot = sample("demonstration")
+    snapshot["application_id"] = application.pk
+    body = canonical(snapshot)
+    digest = digest_of(snapshot)
+    Snapshot.objects.create(application=application, version=1, canonical_json=body.decode(), digest=digest)
+    Application.objects.filter(pk=application.pk).update(digest=digest)
+    application.refresh_from_db()
+    return application, digest
+
+
+@pytest.fixture
+def count_renders(monkeypatch):
+    calls = []
+    real = pdf_cache.render_application_pdf
+
+    def counting(snapshot, *, verify_url):
+        calls.append(verify_url)
+        return real(snapshot, verify_url=verify_url)
+
+    monkeypatch.setattr(pdf_cache, "render_application_pdf", counting)
+    return calls
+
+
+@pytest.mark.django_db
+def test_cache_renders_once_and_serves_from_storage(storage, count_renders):
+    application, digest = submitted_application()
+    first = get_or_render_pdf(application)
+    assert first.startswith(b"%PDF-")
+    assert storage.exists(pdf_path(digest)) and pdf_path(digest) == f"pdf/{digest}.pdf"
+    assert count_renders == [f"{SITE}/verify/{digest}"]
+    second = get_or_render_pdf(application)
+    assert second == first
+    assert len(count_renders) == 1
+
+
+@pytest.mark.django_db
+def test_cache_uses_the_latest_snapshot(storage, count_renders):
+    application, digest = submitted_application()
+    newer = json.loads(Snapshot.objects.get(digest=digest).canonical_json)
+    newer["version"] = 2
+    newer["receipt_no"] = application.receipt_no
+    Snapshot.objects.create(
+        application=application, version=2, canonical_json=canonical(newer).decode(), digest=digest_of(newer)
+    )
+    get_or_render_pdf(application)
+    assert storage.exists(pdf_path(digest_of(newer)))
+    assert not storage.exists(pdf_path(digest))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_snapshot", [False, True])
+def test_no_pdf_for_a_draft(storage, count_renders, with_snapshot):
+    if with_snapshot:  # e.g. returned then… a draft never has a printable state
+        application, _digest = submitted_application(status=Application.Status.DRAFT)
+    else:
+        call = CallFactory()
+        application = Application.objects.create(
+            call=call, category=call.categories.get(code="demonstration"), enterprise=OrganisationFactory()
+        )
+    with pytest.raises(PdfNotAvailable) as excinfo:
+        get_or_render_pdf(application)
+    assert excinfo.value.status == 404
+    assert "尚未提交" in excinfo.value.message
+    assert count_renders == []
+
+
+@pytest.mark.django_db
+def test_render_task_fills_the_cache(storage, count_renders):
+    application, digest = submitted_application()
+    render_pdf_task.delay(application.pk)
+    assert storage.exists(pdf_path(digest))
+    render_pdf_task.delay(application.pk)  # idempotent
+    assert len(count_renders) == 1
+    render_pdf_task.delay(987654)  # a vanished application is no error
