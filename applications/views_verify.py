@@ -43,7 +43,7 @@ def verify_index(request):
     """The form to type a digest in; a submitted digest is carried to its own address."""
     raw = request.GET.get("digest")
     if raw is None:
-        return render(request, "applications/verify.html", {"state": "form"})
+        return render(request, "applications/verify.html", {"state": "form", "prefill": ""})
     digest = normalise_digest(raw)
     if digest is None:
         return render_invalid(request, raw)
@@ -59,8 +59,8 @@ def verify(request, digest):
         return redirect("verification:verify", digest=normalised)
     facts = verification_facts(digest)
     if facts is None:
-        return render(request, "applications/verify.html", {"state": "not_found", "digest": digest}, status=404)
-    return render(request, "applications/verify.html", {"state": "found", "digest": digest, "facts": facts})
+        return render(request, "applications/verify.html", {"state": "not_found", "prefill": digest}, status=404)
+    return render(request, "applications/verify.html", {"state": "found", "facts": facts})
 
 
 def render_invalid(request, raw):
@@ -68,6 +68,6 @@ def render_invalid(request, raw):
     return render(
         request,
         "applications/verify.html",
-        {"state": "invalid", "message": message, "raw": str(raw)[:100]},
+        {"state": "invalid", "message": message, "prefill": str(raw)[:100]},
         status=400,
     )
