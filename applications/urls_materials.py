@@ -1,2 +1,16 @@
-# Material upload/download/delete URLs (owned by the materials work); included by applications/urls.py.
-urlpatterns = []
+"""Material upload/download/delete pages; included by applications/urls.py under /applications/."""
+
+from django.urls import path
+
+from applications import views_materials as views
+
+urlpatterns = [
+    path("<int:application_id>/materials/", views.material_list, name="material_list"),
+    path("<int:application_id>/materials/upload/", views.material_upload, name="material_upload"),
+    path("<int:application_id>/materials/<int:material_id>/delete/", views.material_delete, name="material_delete"),
+    path(
+        "<int:application_id>/materials/<int:material_id>/download/",
+        views.material_download,
+        name="material_download",
+    ),
+]
