@@ -1,15 +1,67 @@
-"""The notice's attachments 1 and 2: blank application forms, rendered to PDF for download."""
+"""The notice's attachments 1 and 2: blank application forms, rendered to PDF for download.
 
+They mirror the printed application (templates/applications/pdf/) section by section — same numbering,
+same tables, empty cells — so that an enterprise preparing on paper and one filling in online produce the
+same document. They use the same stylesheet and the same pre-subset font (shenbao/fonts.py).
+"""
+
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from shenbao.fonts import FONT_STACK, font_face_css
 
 BLANK_FORMS = [
     ("demonstration", "附件1：扬州市“互联网+小微企业”示范试点企业申请书", "附件1-示范试点企业申请书.pdf"),
     ("new_product", "附件2：扬州市“互联网+小微企业”研发推广应用新产品新技术申请书", "附件2-新产品新技术申请书.pdf"),
 ]
 
+# The 2018 call's investment period (近两年): the blank form's year columns.
+YEARS = [2017, 2018]
+SOFTWARE = [
+    "企业资源计划（ERP）",
+    "制造执行系统（MES）",
+    "供应链管理（SCM）",
+    "产品数据管理（PDM/PLM）",
+    "客户关系管理（CRM）",
+]
+AREAS = ["研发设计", "生产管控", "购销经营", "产品和服务创新"]
+COMPARISON = [
+    ("运营成本", "-20.00%"),
+    ("产品研制周期", "-20.00%"),
+    ("产品不良品率", "-10.00%"),
+    ("生产效率", "+20.00%"),
+    ("能源利用率", "+4.00%"),
+]
+
+
+def blank_context(category_code):
+    from programmes.demo import MATERIALS  # demo imports this module: import lazily
+
+    titles = {code: title for code, title, _filename in BLANK_FORMS}
+    return {
+        "title": titles[category_code],
+        "years": YEARS,
+        "areas": AREAS,
+        "software": SOFTWARE,
+        "comparison": COMPARISON,
+        "materials": [name for _code, name, _multiple in MATERIALS[category_code]],
+        "font_faces": font_face_css(settings.PDF_FONT_DIR),
+        "font_stack": FONT_STACK,
+        "footer_left": titles[category_code].split("：", 1)[0],
+        "rows8": range(8),
+        "rows4": range(4),
+    }
+
+
+def render_blank_form_html(category_code):
+    if category_code not in dict((code, 1) for code, _t, _f in BLANK_FORMS):
+        raise ValueError(f"unknown category {category_code!r}")
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(f"programmes/blank_{category_code}.html", blank_context(category_code))
+
 
 def render_blank_form(category_code):
     from weasyprint import HTML
 
-    html = render_to_string(f"programmes/blank_{category_code}.html")
-    return HTML(string=html).write_pdf()
+    return HTML(string=render_blank_form_html(category_code), base_url=str(settings.BASE_DIR)).write_pdf()
