@@ -79,7 +79,7 @@ def upload_material(request, application_id: int):
     user = request.auth
     application = visible_application(user, application_id)
     # Permission before the body is read: nobody else's upload is ever spooled to disk.
-    check_can_change(user, application)
+    check_can_change(application, user)
     limit = upload_request_limit(application)
     if request_too_large(request, limit):
         raise DomainError(request_too_large_message(limit), field="file")
@@ -115,7 +115,7 @@ def remove_material(request, application_id: int, material_id: int):
     user = request.auth
     application = visible_application(user, application_id)
     material = _material_or_404(application, material_id)
-    check_can_change(user, application)
+    check_can_change(application, user)
     delete_material(application=application, material=material, actor=user, request=request)
     return 204, None
 
