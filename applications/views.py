@@ -1,0 +1,212 @@
+"""Pages of applications: start, the sectioned form with autosave and the live eligibility panel, submit,
+withdraw, the read-only view after submission and the PDF download. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import forms_schema, layout, selectors, services, workflow
+from programmes.models import Call
+from shenbao.errors import Conflict, DomainError
+
+ERROR_SUMMARY_LIMIT = 50
+
+
+def _profile(application):
+    try:
+        from enterprises.selectors import profile_for, snapshot_of
+    except ImportError:  # pragma: no cover
+        return None, {}
+    profile = profile_for(application.enterprise)
+    return profile, (snapshot_of(profile) if profile else {})
+
+
+def _panel_context(application, data=None):
+    figures = selectors.application_figures(application, data)
+    eligibility = selectors.eligibility_for(application, figures=figures)
+    return {
+        "application": application,
+        "figures": figures,
+        "eligibility": eligibility,
+        "missing_materials": selectors.materials_missing(application),
+        "area_labels": dict(forms_schema.AREAS),
+        "comparison_rows": forms_schema.COMPARISON_ROWS,
+    }
+
+
+def panel_html(request, application, data=None):
+    return render_to_string("applications/_eligibility_panel.html", _panel_context(application, data), request=request)
+
+
+def _page(request, application, *, data=None, errors=None, submit_errors=None, status=200):
+    editable = selectors.is_editable(application) and request.user.has_perm(
+        "applications.change_application", application
+    )
+    definition = forms_schema.definition_for(application.category.code)
+    if errors is None and editable:
+        try:
+            _clean, errors = forms_schema.validate(definition, application.data, call=application.call)
+        except forms_schema.StructureError as exc:
+            errors = exc.errors
+    profile, profile_json = _profile(application)
+    is_open, _seconds = selectors.time_left(application.call)
+    context = {
+        "application": application,
+        "definition": definition,
+        "sections": layout.build(definition, data if data is not None else application.data, errors, editable=editable),
+        "editable": editable,
+        "errors": errors or [],
+        "submit_errors": submit_errors or [],
+        "profile": profile_json,
+        "has_profile": profile is not None,
+        "time_left": selectors.time_left_text(application.call),
+        "call_open": is_open,
+        "declaration_text": services.DECLARATION_TEXT,
+        "actions": workflow.available(application, request.user),
+        "snapshot": services.latest_snapshot(application),
+        "panel": _panel_context(application, data),
+        "material_next": reverse("applications:detail", args=[application.pk]),
+    }
+    return render(request, "applications/application.html", context, status=status)
+
+
+@login_required
+def application_list(request):
+    applications = selectors.applications_visible_to(request.user)
+    return render(
+        request,
+        "applications/application_list.html",
+        {"applications": applications, "startable": selectors.startable_categories(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def application_start(request, call_id, code):
+    call = get_object_or_404(Call, pk=call_id)
+    category = get_object_or_404(call.categories, code=code)
+    existing = selectors.applications_visible_to(request.user).filter(call=call, category=category).first()
+    if existing is not None:
+        return redirect("applications:detail", existing.pk)
+    try:
+        application = services.application_create(call=call, category=category, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:list")
+    messages.success(request, _("已新建“%(c)s”申报书，填写内容会自动保存。") % {"c": category.name})
+    return redirect("applications:detail", application.pk)
+
+
+@login_required
+def application_detail(request, pk):
+    application = selectors.application_for(request.user, pk)
+    if request.method != "POST":
+        return _page(request, application)
+    # The plain (no-JavaScript) form: save the draft, then submit when asked.
+    definition = forms_schema.definition_for(application.category.code)
+    data = forms_schema.parse_post(definition, request.POST)
+    try:
+        application, errors = services.application_save_draft(
+            application=application, data=data, version=request.POST.get("version"), actor=request.user
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return _page(request, application, data=data, status=409)
+    except DomainError as exc:
+        return _page(request, application, data=data, errors=exc.errors, status=422)
+    if request.POST.get("action") == "submit":
+        try:
+            application = services.application_submit(
+                application=application, actor=request.user, declaration=request.POST.get("declaration") == "on"
+            )
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return _page(request, application, status=409)
+        except DomainError as exc:
+            return _page(request, application, errors=errors, submit_errors=exc.errors, status=422)
+        messages.success(
+            request, _("申报书已提交，受理编号 %(no)s。请下载打印申请书（一式两份）。") % {"no": application.receipt_no}
+        )
+        return redirect("applications:detail", application.pk)
+    if errors:
+        messages.warning(request, _("草稿已保存，但有 %(n)s 处需要修改后才能提交。") % {"n": len(errors)})
+    else:
+        messages.success(request, _("草稿已保存。"))
+    return redirect("applications:detail", application.pk)
+
+
+def _json_error(message, status, **extra):
+    return JsonResponse({"errors": [{"field": None, "message": message}], **extra}, status=status)
+
+
+def application_autosave(request, pk):
+    """The page's autosave (form-encoded, same parser as the plain form). JSON, never a redirect."""
+    if not request.user.is_authenticated:
+        return _json_error(_("登录已超时，请重新登录；已输入的内容暂存在本机浏览器中，登录后会继续保存。"), 401)
+    if request.method != "POST":
+        return _json_error(_("只接受 POST。"), 405)
+    application = selectors.application_for(request.user, pk)
+    definition = forms_schema.definition_for(application.category.code)
+    data = forms_schema.parse_post(definition, request.POST)
+    try:
+        application, errors = services.application_save_draft(
+            application=application, data=data, version=request.POST.get("version"), actor=request.user
+        )
+    except DomainError as exc:
+        return JsonResponse({"saved": False, "errors": exc.errors}, status=exc.status)
+    saved_at = timezone.localtime(application.updated_at)
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": application.version,
+            "saved_at": application.updated_at.isoformat(),
+            "saved_at_text": saved_at.strftime("%H:%M:%S"),
+            "errors": errors,
+            "panel_html": panel_html(request, application),
+        }
+    )
+
+
+@login_required
+def application_panel(request, pk):
+    application = selectors.application_for(request.user, pk)
+    return HttpResponse(panel_html(request, application))
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    application = selectors.application_for(request.user, pk)
+    try:
+        services.application_withdraw(
+            application=application, actor=request.user, comment=request.POST.get("comment", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("申报已撤回，可修改后在截止时间前重新提交。"))
+    return redirect("applications:detail", application.pk)
+
+
+@login_required
+def application_pdf(request, pk):
+    application = selectors.application_for(request.user, pk)
+    if not application.digest:
+        messages.error(request, _("申报书尚未提交，没有可打印的正式申请书。"))
+        return redirect("applications:detail", application.pk)
+    try:
+        from applications.pdf_cache import get_or_render_pdf
+    except ImportError as exc:  # pragma: no cover
+        raise PermissionDenied(_("PDF 生成功能尚未就绪。")) from exc
+    response = HttpResponse(get_or_render_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.receipt_no}.pdf"'
+    return response
