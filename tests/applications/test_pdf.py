@@ -115,7 +115,13 @@ def test_the_pre_subset_font_is_used_when_built(rendered):
     fonts = [name for name, _emb in embedded_fonts(rendered["demonstration"]["fonts"])]
     assert any("Shenbao-Sans-SC" in name for name in fonts), fonts
     # the slow full system fonts are not needed for our own texts
-    assert not any("NotoSansCJK" in name or "WenQuanYi" in name for name in fonts), fonts
+    assert not any("Noto-Sans-CJK" in name or "WenQuanYi" in name for name in fonts), fonts
+    # no other fallback face either (each costs rendering time): only our font and the mono font for digests
+    assert {re.sub(r"^[A-Z]{6}\+", "", name) for name in fonts} <= {
+        "Shenbao-Sans-SC",
+        "Shenbao-Sans-SC-Bold",
+        "DejaVu-Sans-Mono",
+    }, fonts
 
 
 def test_demonstration_sections_and_totals(rendered):
