@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from enterprises import sizeclass
+from enterprises.i18n import gettext_fast as _
+from enterprises.i18n import pinned_language
 
 DEMONSTRATION = "demonstration"
 NEW_PRODUCT = "new_product"
@@ -477,6 +477,11 @@ def evaluate(
     """Every rule of the category for this enterprise at the reference date."""
     if category.code not in CATEGORY_CODES:
         raise ValueError(f"unknown category {category.code!r}")
+    with pinned_language():
+        return _evaluate(category, enterprise, demonstration, new_product, reference_date)
+
+
+def _evaluate(category, enterprise, demonstration, new_product, reference_date):
     size = sizeclass.classify(
         enterprise.industry, enterprise.employees, enterprise.revenue_yuan, enterprise.assets_yuan
     )

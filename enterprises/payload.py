@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
-
 from enterprises import eligibility as el
+from enterprises.i18n import gettext_fast as _
+from enterprises.i18n import pinned_language
 from enterprises.sizeclass import BANDS, INDUSTRY_LABELS
 from enterprises.uscc import InvalidCreditCode, normalise
 
@@ -343,6 +343,11 @@ def parse(body: bytes, *, default_reference_date=None) -> tuple[Parsed | None, l
 
     Without a reference date in the body it is `default_reference_date(category_code)` (a callable) or None.
     """
+    with pinned_language():
+        return _parse(body, default_reference_date)
+
+
+def _parse(body, default_reference_date):
     problems = Problems()
     try:
         data = json.loads(body or b"", parse_float=Decimal)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from enterprises.i18n import gettext_fast as _
+from enterprises.i18n import pinned_language
 
 MICRO, SMALL, MEDIUM, LARGE, UNKNOWN = "micro", "small", "medium", "large", "unknown"
 CLASS_LABELS = {MICRO: "微型", SMALL: "小型", MEDIUM: "中型", LARGE: "大型", UNKNOWN: "无法划型"}
@@ -116,6 +117,11 @@ def _bound(indicator, bound):
 
 def classify(industry: str, employees, revenue_yuan, assets_yuan) -> SizeResult:
     """Size class of a firm. employees: people; revenue_yuan, assets_yuan: yuan (Decimal or int)."""
+    with pinned_language():
+        return _classify(industry, employees, revenue_yuan, assets_yuan)
+
+
+def _classify(industry, employees, revenue_yuan, assets_yuan):
     if industry not in BANDS:
         raise ValueError(f"unknown industry {industry!r}")
     bands = BANDS[industry]

@@ -12,9 +12,32 @@ class InvalidCreditCode(ValueError):
         self.reason = reason  # length | format | checksum | component
 
 
+# Fast path for the common case (an already compact, valid code): the same alphabet, weights and check as
+# stdnum.cn.uscc (GB 32100-2015), without stdnum's per-character cleaning, which costs ~40 µs a call.
+# Anything that does not pass it goes through stdnum, which decides and says why;
+# tests/enterprises/test_uscc.py checks that both agree.
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_VALUE = {c: i for i, c in enumerate(_ALPHABET)}
+_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_DIGITS = frozenset("0123456789")
+
+
+def _fast_valid(code: str) -> bool:
+    if len(code) != 18 or not _DIGITS.issuperset(code[:8]):
+        return False
+    try:
+        total = sum(_VALUE[c] * w for c, w in zip(code[:17], _WEIGHTS, strict=True))
+        return _VALUE[code[17]] == (31 - total % 31) % 31
+    except KeyError:
+        return False
+
+
 def normalise(value: str) -> str:
     """Validate and return the compact upper-case code; raise InvalidCreditCode with a Chinese message."""
     value = (value or "").strip()
+    quick = value.upper()
+    if _fast_valid(quick):
+        return quick
     if not value:
         raise InvalidCreditCode(_("请填写统一社会信用代码。"), "length")
     compact = _uscc.compact(value)
