@@ -734,3 +734,49 @@ def test_page_upload_after_submission_is_refused(client, cast, application):
     assert response.status_code == 409
     assert "已提交" in response.content.decode()
     assert not application.materials.exists()
+
+
+# --- concurrency -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_uploads_to_a_single_file_item_leave_one(cast, call, private_media):
+    """Two colleagues upload the licence at the same moment: the row lock serialises them, one file stays."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    app = Application.objects.create(
+        call=call,
+        category=call.categories.get(code="demonstration"),
+        enterprise=cast.enterprise_a.organisation,
+        data={},
+    )
+    item = item_of(app, "business_licence")
+    barrier = threading.Barrier(4)
+    failures = []
+
+    def worker(n):
+        try:
+            barrier.wait()
+            attach_material(
+                application=app,
+                item=item,
+                uploaded_file=upload(f"执照{n}.pdf", pdf_bytes(str(n))),
+                actor=cast.enterprise_a,
+            )
+        except Exception as exc:  # noqa: BLE001
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert Material.objects.filter(application=app, item=item).count() == 1
+    assert len(stored_files(private_media)) == 1
