@@ -66,22 +66,30 @@ COMPARISON = [
 # their labels; any other scalar key is printed after them under its own name, so nothing is silently lost.
 ENTERPRISE_FIELDS = [
     ("name", gettext_lazy("企业名称")),
+    ("uscc", gettext_lazy("统一社会信用代码")),
     ("credit_code", gettext_lazy("统一社会信用代码")),
     ("legal_representative", gettext_lazy("法定代表人")),
     ("established_on", gettext_lazy("成立日期")),
+    ("registered_region", gettext_lazy("注册地（县、市、区）")),
     ("region", gettext_lazy("注册地（县、市、区）")),
-    ("tax_region", gettext_lazy("纳税地")),
+    ("tax_region", gettext_lazy("纳税地（县、市、区）")),
     ("address", gettext_lazy("地址")),
+    ("independent_legal_person", gettext_lazy("具有独立法人资格")),
     ("industry", gettext_lazy("所属行业")),
     ("employees", gettext_lazy("从业人员（人）")),
+    ("revenue_yuan", gettext_lazy("上年营业收入（元）")),
+    ("assets_yuan", gettext_lazy("资产总额（元）")),
     ("revenue_wan", gettext_lazy("上年营业收入（万元）")),
     ("total_assets_wan", gettext_lazy("资产总额（万元）")),
     ("size_class", gettext_lazy("企业规模")),
     ("contact_person", gettext_lazy("联系人")),
+    ("mobile", gettext_lazy("联系电话")),
     ("contact_phone", gettext_lazy("联系电话")),
     ("email", gettext_lazy("电子邮箱")),
 ]
-ENTERPRISE_HIDDEN = {"industry_code", "id", "organisation_id"}
+ENTERPRISE_MONEY = {"revenue_yuan", "assets_yuan", "revenue_wan", "total_assets_wan"}
+# Bookkeeping of the profile snapshot, not facts about the enterprise.
+ENTERPRISE_HIDDEN = {"schema", "organisation_id", "version", "updated_at", "industry_code", "id", "declarations"}
 SIZE_CLASSES = {
     "micro": gettext_lazy("微型"),
     "small": gettext_lazy("小型"),
@@ -136,6 +144,8 @@ def build_context(snapshot, *, verify_url):
         "submitted_at": local_time(snapshot.get("submitted_at")),
         "enterprise_name": (snapshot.get("enterprise") or {}).get("name", ""),
         "enterprise_rows": enterprise_rows(snapshot.get("enterprise") or {}),
+        "enterprise_declarations": enterprise_declarations(snapshot.get("enterprise") or {}),
+        **cover_facts(snapshot.get("enterprise") or {}),
         "eligibility": eligibility(snapshot.get("eligibility") or {}),
         "materials": materials(snapshot.get("materials") or []),
         "declaration": declaration(snapshot.get("declaration") or {}),
@@ -251,7 +261,7 @@ def enterprise_rows(profile):
             value = profile[key]
             if key == "size_class":
                 value = SIZE_CLASSES.get(value, value)
-            elif key in ("revenue_wan", "total_assets_wan"):
+            elif key in ENTERPRISE_MONEY:
                 value = money(value)
             rows.append((label, text_value(value)))
     known = {key for key, _label in ENTERPRISE_FIELDS} | ENTERPRISE_HIDDEN
@@ -259,6 +269,24 @@ def enterprise_rows(profile):
         if key not in known and not isinstance(value, (dict, list)):
             rows.append((key, text_value(value)))
     return rows
+
+
+def enterprise_declarations(profile):
+    """The profile's declarations (健全制度、信用良好、无违法记录) with whether each was accepted."""
+    out = []
+    for value in (profile.get("declarations") or {}).values():
+        if isinstance(value, dict) and value.get("text"):
+            out.append({"text": value["text"], "accepted": bool(value.get("accepted"))})
+    return out
+
+
+def cover_facts(profile):
+    region = profile.get("registered_region") or profile.get("region") or ""
+    phone = profile.get("mobile") or profile.get("contact_phone") or ""
+    return {
+        "region_name": text_value(region),
+        "contact": " ".join(part for part in (profile.get("contact_person") or "", phone) if part),
+    }
 
 
 def eligibility(result):

@@ -22,23 +22,38 @@ CALL = {
     "investment_period": ["2017-01-01", "2018-12-31"],
 }
 
+
+def _declarations(by, at):
+    """The profile's three declarations, as enterprises.selectors.snapshot_of() writes them."""
+    wording = {
+        "sound_management": "本企业具备健全的组织机构、管理制度和独立的财务核算制度。",
+        "good_credit": "本企业信用良好。",
+        "no_illegal_record": "本企业无违法记录。",
+    }
+    return {kind: {"accepted": True, "text": text, "by": by, "at": at} for kind, text in wording.items()}
+
+
+# The shape of enterprises.selectors.snapshot_of() (schema shenbao.enterprise.v1).
 ENTERPRISE_A = {
+    "schema": "shenbao.enterprise.v1",
+    "organisation_id": 11,
+    "version": 3,
+    "uscc": "91321003MA1MXXXX8L",
     "name": "扬州市邗江区智造云科技有限公司",
-    "credit_code": "91321003MA1MXXXX8L",
     "legal_representative": "王建国",
-    "established_on": "2012-04-18",
-    "region": {"code": "321003", "name": "邗江区"},
-    "tax_region": {"code": "321003", "name": "邗江区"},
-    "address": "扬州市邗江区文昌西路 56 号",
-    "industry": "制造业",
-    "industry_code": "C",
-    "employees": 86,
-    "revenue_wan": "4200.00",
-    "total_assets_wan": "3650.00",
     "contact_person": "李晓梅",
-    "contact_phone": "0514-87348176",
+    "mobile": "13805140001",
     "email": "lixm@example.cn",
-    "size_class": "small",
+    "registered_region": {"code": "321003", "name": "邗江区"},
+    "tax_region": {"code": "321003", "name": "邗江区"},
+    "established_on": "2012-04-18",
+    "independent_legal_person": True,
+    "industry": {"code": "industry", "label": "工业（采矿业、制造业、电力、热力、燃气及水生产和供应业）"},
+    "employees": 86,
+    "revenue_yuan": "42000000.00",
+    "assets_yuan": "36500000.00",
+    "declarations": _declarations("demo_enterprise", "2019-05-10T01:00:00+00:00"),
+    "updated_at": "2019-05-10T01:00:00+00:00",
 }
 
 DEMONSTRATION_FORM = {
@@ -204,21 +219,25 @@ DEMONSTRATION_SNAPSHOT = {
 }
 
 ENTERPRISE_B = {
+    "schema": "shenbao.enterprise.v1",
+    "organisation_id": 12,
+    "version": 1,
+    "uscc": "91321002MA1NYYYY3K",
     "name": "扬州广陵新材料科技有限公司",
-    "credit_code": "91321002MA1NYYYY3K",
     "legal_representative": "陈志强",
-    "established_on": "2014-09-01",
-    "region": {"code": "321002", "name": "广陵区"},
-    "tax_region": {"code": "321002", "name": "广陵区"},
-    "address": "扬州市广陵区广陵产业园创业路 8 号",
-    "industry": "制造业",
-    "industry_code": "C",
-    "employees": 45,
-    "revenue_wan": "2860.00",
-    "total_assets_wan": "2100.00",
     "contact_person": "赵敏",
-    "contact_phone": "0514-87654321",
-    "size_class": "small",
+    "mobile": "13905140002",
+    "email": "",
+    "registered_region": {"code": "321002", "name": "广陵区"},
+    "tax_region": {"code": "321002", "name": "广陵区"},
+    "established_on": "2014-09-01",
+    "independent_legal_person": True,
+    "industry": {"code": "industry", "label": "工业（采矿业、制造业、电力、热力、燃气及水生产和供应业）"},
+    "employees": 45,
+    "revenue_yuan": "28600000.00",
+    "assets_yuan": "21000000.00",
+    "declarations": _declarations("demo_enterprise2", "2019-05-09T01:00:00+00:00"),
+    "updated_at": "2019-05-09T01:00:00+00:00",
 }
 
 NEW_PRODUCT_FORM = {

@@ -82,6 +82,17 @@ def test_pdf_is_a_pdf_with_the_cover_facts_as_text(rendered, code):
     assert "一式两份" in text
 
 
+def test_enterprise_basics_from_the_profile_snapshot(rendered):
+    text = rendered["demonstration"]["text"]
+    flat = rendered["demonstration"]["flat"]
+    assert "91321003MA1MXXXX8L" in text and "王建国" in text
+    assert "邗江区" in text and "13805140001" in text
+    assert "42,000,000.00" in text  # revenue in yuan, from a decimal string
+    assert "具有独立法人资格" in text
+    assert "本企业信用良好。" in flat and "本企业无违法记录。" in flat  # the profile's declarations
+    assert "shenbao.enterprise.v1" not in text  # bookkeeping keys are not printed
+
+
 def test_submission_time_is_shown_in_shanghai_time(rendered):
     # 2019-05-15T02:00:00Z is 10:00 in Asia/Shanghai
     assert "2019年05月15日 10:00:00（北京时间）" in rendered["demonstration"]["text"]
@@ -362,3 +373,61 @@ def test_render_task_fills_the_cache(storage, count_renders):
     render_pdf_task.delay(application.pk)  # idempotent
     assert len(count_renders) == 1
     render_pdf_task.delay(987654)  # a vanished application is no error
+
+
+# End to end: a real submission through the core service ----------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "code,title,total_key",
+    [
+        ("demonstration", "示范（试点）企业申请书", "investment_total_yuan"),
+        ("new_product", "研发推广应用新产品新技术申请书", "rd_investment_total_yuan"),
+    ],
+)
+def test_pdf_of_a_real_submission(cast, storage, tmp_path, django_capture_on_commit_callbacks, code, title, total_key):
+    from applications import services
+    from tests.applications.core_helpers import complete, make_call
+
+    user = cast.enterprise_a
+    application = complete(user, make_call(), code)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.application_submit(application=application, actor=user, declaration=True)
+    application.refresh_from_db()
+    # the render task queued on commit has filled the cache already
+    assert storage.exists(pdf_path(application.digest))
+    path = tmp_path / "real.pdf"
+    path.write_bytes(get_or_render_pdf(application))
+    text = pdftotext(path)
+    assert application.receipt_no in text
+    assert user.organisation.name in text
+    assert application.digest in text
+    assert title in text and "承诺书" in text
+    assert "扬州市工业和信息化局 制" in text.split("\f")[0]  # the cover fits on its page
+    # the total printed is the one the core computed for the eligibility engine
+    snapshot = json.loads(Snapshot.objects.get(application=application).canonical_json)
+    assert money(snapshot["derived"][total_key]) in text
+
+
+@pytest.mark.django_db
+def test_pdf_download_through_the_api(cast, storage, client, api_token):
+    from applications import services
+    from tests.applications.core_helpers import complete, make_call
+
+    user = cast.enterprise_a
+    application = complete(user, make_call())
+    services.application_submit(application=application, actor=user, declaration=True)
+    response = client.get(f"/api/v1/applications/{application.pk}/pdf", **api_token(user))
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    other = client.get(f"/api/v1/applications/{application.pk}/pdf", **api_token(cast.enterprise_b))
+    assert other.status_code == 404
+
+
+@pytest.mark.parametrize("code", ["demonstration", "new_product"])
+def test_the_cover_fits_on_one_page(rendered, code):
+    pages = rendered[code]["text"].split("\f")
+    assert "扬州市工业和信息化局 制" in pages[0]
+    assert "一、企业基本情况" in pages[1]

@@ -40,8 +40,8 @@ def test_found_shows_exactly_the_four_facts(client, submitted):
     assert 'data-testid="submitted-at">2019年05月15日 10:00:00（北京时间）<' in html
     # nothing else of the application
     for secret in [
-        snapshot["enterprise"]["credit_code"],
-        snapshot["enterprise"]["contact_phone"],
+        snapshot["enterprise"]["uscc"],
+        snapshot["enterprise"]["mobile"],
         snapshot["enterprise"]["legal_representative"],
         "186000",
         "186,000.00",
