@@ -6,6 +6,7 @@ Handlers only parse, call one service or selector and shape the answer. Objects 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpResponse
@@ -75,8 +76,14 @@ def application_summary(application):
 
 
 def application_out(application, user, *, errors=None):
-    figures = selectors.application_figures(application)
     snapshot = services.latest_snapshot(application)
+    if snapshot is not None and not selectors.is_editable(application):
+        # Submitted: what was judged at submission, frozen in the snapshot (not the live profile).
+        frozen = json.loads(snapshot.canonical_json)
+        figures, eligibility = frozen["derived"], frozen["eligibility"]
+    else:
+        figures = selectors.application_figures(application)
+        eligibility = selectors.eligibility_for(application, figures=figures)
     is_open, seconds = selectors.time_left(application.call)
     out = application_summary(application)
     out.update(
@@ -84,7 +91,7 @@ def application_out(application, user, *, errors=None):
             "editable": selectors.is_editable(application),
             "data": application.data,
             "derived": figures,
-            "eligibility": selectors.eligibility_for(application, figures=figures),
+            "eligibility": eligibility,
             "materials": [material_out(m) for m in application.materials.select_related("item")],
             "materials_missing": [item.code for item in selectors.materials_missing(application)],
             "snapshot_version": snapshot.version if snapshot else None,

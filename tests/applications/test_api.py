@@ -168,3 +168,39 @@ def test_pdf_before_submission_is_409(client, cast, api_token):
 
 def test_unauthenticated_is_401(client):
     assert client.get("/api/v1/applications").status_code == 401
+
+
+def _list_queries(client, headers, django_assert_max_num_queries, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/api/v1/applications", **headers)
+    assert response.status_code == 200 and len(response.json()) == n
+    return len(ctx.captured_queries)
+
+
+def test_list_has_no_n_plus_one(client, cast, api_token, django_assert_max_num_queries):
+    from tests.factories import CallFactory
+
+    headers = api_token(cast.enterprise_a)
+    draft(cast.enterprise_a, CallFactory())
+    one = _list_queries(client, headers, django_assert_max_num_queries, 1)
+    draft(cast.enterprise_a, CallFactory())
+    draft(cast.enterprise_a, CallFactory())
+    three = _list_queries(client, headers, django_assert_max_num_queries, 3)
+    assert one == three
+
+
+def test_submitted_application_reports_the_frozen_eligibility(client, cast, api_token):
+    from enterprises.models import EnterpriseProfile
+
+    call = make_call()
+    application = complete(cast.enterprise_a, call)
+    headers = api_token(cast.enterprise_a)
+    _json(client, "post", f"/api/v1/applications/{application.id}/submit", headers, {"declaration": True})
+    # The live profile changes afterwards (now a large enterprise): the submitted application keeps its verdict.
+    EnterpriseProfile.objects.filter(organisation=cast.enterprise_a.organisation).update(employees=5000)
+    body = client.get(f"/api/v1/applications/{application.id}", **headers).json()
+    assert body["eligibility"]["eligible"] is True
+    assert body["snapshot_version"] == 1 and body["verify_url"] == f"/verify/{body['digest']}"
