@@ -739,7 +739,7 @@ def test_page_upload_after_submission_is_refused(client, cast, application):
 # --- concurrency -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_uploads_to_a_single_file_item_leave_one(cast, call, private_media):
     """Two colleagues upload the licence at the same moment: the row lock serialises them, one file stays."""
     import threading

@@ -186,7 +186,7 @@ def test_upload_is_documented_as_multipart(client):
     assert set(operation["requestBody"]["content"]["multipart/form-data"]["schema"]["required"]) == {"item", "file"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_http_multipart_upload(live_server, cast, call, private_media):
     """Over a real socket with a hand-built multipart body, as an external client sends it."""
     app = Application.objects.create(
