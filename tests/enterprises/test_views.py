@@ -193,3 +193,24 @@ def test_demo_dashboards_show_eligibility(client):
     client.force_login(User.objects.get(username="demo_newcomer"))
     text = client.get(reverse("enterprises:dashboard")).content.decode()
     assert "完善企业信息" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("calls", [1, 3])
+def test_dashboard_query_count_does_not_grow_with_calls(client, cast, calls, django_assert_max_num_queries):
+    profile_save(
+        organisation=cast.enterprise_a.organisation,
+        data={"name": "甲", "legal_representative": "甲", "contact_person": "甲", "mobile": "13800000009",
+              "registered_region": "321003", "tax_region": "321003", "established_on": "2010-01-01",
+              "independent_legal_person": True, "industry": "retail", "employees": 42, "revenue_yuan": "3000000",
+              "assets_yuan": "100"},
+        declarations={},
+        actor=cast.enterprise_a,
+        uscc=VALID,
+    )  # fmt: skip
+    for _ in range(calls):
+        CallFactory()
+    client.force_login(cast.enterprise_a)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("enterprises:dashboard"))
+    assert response.content.decode().count("eligibility-row") == 2 * calls
