@@ -27,10 +27,14 @@ class PdfNotAvailable(DomainError):
     status = 404
 
 
+# States in which no submission stands (the later review states all print their snapshot).
+NOT_PRINTABLE = {Application.Status.DRAFT, Application.Status.WITHDRAWN, Application.Status.RETURNED}
+
+
 def latest_snapshot(application):
     snapshot = Snapshot.objects.filter(application=application).order_by("-version").first()
-    if snapshot is None or application.status == Application.Status.DRAFT:
-        raise PdfNotAvailable(_("该申报书尚未提交，暂无可打印的 PDF。"), field="pdf")
+    if snapshot is None or application.status in NOT_PRINTABLE:
+        raise PdfNotAvailable(_("该申报书尚未提交或已撤回、已退回修改，暂无可打印的正式申请书 PDF。"), field="pdf")
     return snapshot
 
 

@@ -349,19 +349,31 @@ def test_cache_uses_the_latest_snapshot(storage, count_renders):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("with_snapshot", [False, True])
-def test_no_pdf_for_a_draft(storage, count_renders, with_snapshot):
-    if with_snapshot:  # e.g. returned then… a draft never has a printable state
-        application, _digest = submitted_application(status=Application.Status.DRAFT)
-    else:
-        call = CallFactory()
-        application = Application.objects.create(
-            call=call, category=call.categories.get(code="demonstration"), enterprise=OrganisationFactory()
-        )
+@pytest.mark.parametrize(
+    "status", [Application.Status.DRAFT, Application.Status.WITHDRAWN, Application.Status.RETURNED]
+)
+def test_no_pdf_without_a_standing_submission(storage, count_renders, status):
+    application, _digest = submitted_application(status=status)  # a snapshot exists from the earlier submission
     with pytest.raises(PdfNotAvailable) as excinfo:
         get_or_render_pdf(application)
     assert excinfo.value.status == 404
     assert "尚未提交" in excinfo.value.message
+    assert count_renders == []
+    render_pdf_task.delay(application.pk)  # the task is a no-op then
+    assert count_renders == []
+
+
+@pytest.mark.django_db
+def test_no_pdf_without_a_snapshot(storage, count_renders):
+    call = CallFactory()
+    application = Application.objects.create(
+        call=call,
+        category=call.categories.get(code="demonstration"),
+        enterprise=OrganisationFactory(),
+        status=Application.Status.SUBMITTED,
+    )
+    with pytest.raises(PdfNotAvailable):
+        get_or_render_pdf(application)
     assert count_renders == []
 
 
