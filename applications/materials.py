@@ -57,9 +57,15 @@ MULTIPART_OVERHEAD_BYTES = 256 * 1024
 # A PDF whose object graph is larger than this is refused rather than walked forever.
 MAX_PDF_OBJECTS = 500_000
 
-_PDF_ACTIVE_NAMES = {b"JS", b"JavaScript", b"Launch"}
-# A PDF name token: "/" followed by regular characters, "#xx" escapes allowed (ISO 32000-1 §7.3.5).
-_PDF_NAME = re.compile(rb"/((?:[A-Za-z]|#[0-9A-Fa-f]{2}){2,20})(?![A-Za-z0-9#])")
+# Active content in dictionary syntax (after #xx name escapes are decoded, ISO 32000-1 §7.3.5): a /JS entry
+# with a string or reference value, an action of type /JavaScript or /Launch, a /JavaScript name tree.
+# Requiring the value keeps ordinary text such as a path "C:/JS/file" in a title from matching.
+_PDF_ACTIVE = re.compile(
+    rb"/JS\s*[(<\d]"
+    rb"|/S\s*/(?:JavaScript|Launch)(?![A-Za-z0-9])"
+    rb"|/JavaScript\s*(?:<<|\d+\s+\d+\s+R)"
+    rb"|/Launch\s*(?:<<|\d+\s+\d+\s+R)"
+)
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_STREAM_BODY = re.compile(rb"(?<![A-Za-z])stream\r?\n.*?endstream", re.DOTALL)
 
@@ -139,11 +145,8 @@ def pdf_has_active_content(stream) -> bool:
 
 
 def _raw_has_active_name(data):
-    for match in _PDF_NAME.finditer(data):
-        name = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
-        if name in _PDF_ACTIVE_NAMES:
-            return True
-    return False
+    decoded = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    return _PDF_ACTIVE.search(decoded) is not None
 
 
 class PdfUnreadable(ValueError):

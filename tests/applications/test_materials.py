@@ -180,6 +180,20 @@ def test_clean_pdf_is_not_flagged_even_with_js_text_inside_a_stream():
     assert pdf_has_active_content(io.BytesIO(pdf_bytes(lines=["/JS /JavaScript (app.alert)"]))) is False
 
 
+def test_raw_scan_alone_finds_uncompressed_and_escaped_javascript():
+    assert materials._raw_has_active_name(pdf_js_open_action())
+    assert materials._raw_has_active_name(pdf_js_escaped_names())
+    assert materials._raw_has_active_name(pdf_launch())
+    assert materials._raw_has_active_name(b"<< /Names << /JavaScript 12 0 R >> >>")
+    assert not materials._raw_has_active_name(pdf_js_in_object_stream())
+
+
+def test_paths_and_words_in_metadata_are_not_flagged():
+    content = pdf_bytes("C:/JS/报告 /JavaScript notes /Launch plan")
+    assert not materials._raw_has_active_name(b"<< /Title (C:/JS/file /JavaScript notes) /Subject (/Launch day) >>")
+    assert pdf_has_active_content(io.BytesIO(content)) is False
+
+
 def test_object_stream_sample_is_hidden_from_a_byte_scan():
     # Guards the test above: the JavaScript is really only visible to the parser.
     assert b"JavaScript" not in pdf_js_in_object_stream()
