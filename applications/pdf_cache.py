@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Snapshot
@@ -21,8 +22,9 @@ from shenbao.errors import DomainError
 logger = logging.getLogger(__name__)
 
 
-class PdfNotAvailable(DomainError):
-    """No submitted snapshot: there is nothing to print. The API answers 404."""
+class PdfNotAvailable(DomainError, Http404):
+    """No standing submission: nothing to print. The API answers 404 with its error body (DomainError comes
+    first in the MRO); a page view that does not catch it gets Django's 404 page (Http404), never a 500."""
 
     status = 404
 

@@ -443,3 +443,20 @@ def test_the_cover_fits_on_one_page(rendered, code):
     pages = rendered[code]["text"].split("\f")
     assert "扬州市工业和信息化局 制" in pages[0]
     assert "一、企业基本情况" in pages[1]
+
+
+@pytest.mark.django_db
+def test_withdrawn_application_pdf_is_404_on_the_page_and_the_api(cast, storage, client, api_token):
+    from applications import services
+    from tests.applications.core_helpers import complete, make_call
+
+    user = cast.enterprise_a
+    application = complete(user, make_call())
+    application = services.application_submit(application=application, actor=user, declaration=True)
+    services.application_withdraw(application=application, actor=user)
+    api = client.get(f"/api/v1/applications/{application.pk}/pdf", **api_token(user))
+    assert api.status_code == 404, api.content
+    assert api.json()["errors"][0]["message"]
+    client.force_login(user)
+    page = client.get(f"/applications/{application.pk}/pdf/")
+    assert page.status_code == 404
