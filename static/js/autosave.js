@@ -15,7 +15,8 @@
   var key = "shenbao:draft:" + form.dataset.applicationId;
   var statusEl = document.getElementById("save-status");
   var panel = document.getElementById("eligibility-panel");
-  var timer = null, inflight = false, again = false, retry = null, blocked = false;
+  var timer = null, inflight = false, again = false, retry = null, blocked = false, loginNeeded = false;
+  var lastSent = null;
 
   function versionInput() { return form.querySelector("input[name=version]"); }
 
@@ -79,7 +80,8 @@
     if (inflight) { again = true; return; }
     inflight = true; again = false;
     keepLocal();
-    setStatus("saving", "正在保存…");
+    lastSent = JSON.stringify(fields());
+    if (!loginNeeded) { setStatus("saving", "正在保存…"); }
     var body = new FormData(form);
     body.delete("action"); body.delete("declaration");
     fetch(url, {
@@ -91,6 +93,7 @@
     }).then(function (result) {
       var status = result[0], data = result[1];
       if (data.saved) {
+        loginNeeded = false;
         versionInput().value = data.version;
         dropLocal();
         setStatus("saved", "已保存 " + data.saved_at_text);
@@ -100,6 +103,8 @@
         blocked = true;
         setStatus("conflict", (data.errors && data.errors[0] && data.errors[0].message) || "冲突：未保存。");
       } else if (status === 401 || status === 403) {
+        loginNeeded = true;
+        lastSent = null;
         setStatus("offline", "", '登录已超时，内容已暂存在本机。请<a href="' + form.dataset.loginUrl +
           '">重新登录</a>，登录后回到本页会继续保存。');
       } else if (status === 422) {
@@ -118,9 +123,11 @@
   }
 
   function schedule(delay) {
+    var now = JSON.stringify(fields());
+    if (now === lastSent && delay === undefined) { return; }  // e.g. the change event after an input event
     clearTimeout(timer);
     keepLocal();
-    setStatus("saving", "有未保存的修改…");
+    if (!loginNeeded) { setStatus("saving", "有未保存的修改…"); }
     timer = setTimeout(save, delay === undefined ? 800 : delay);
   }
 
