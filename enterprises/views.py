@@ -90,24 +90,52 @@ def profile(request):
     return render(request, "enterprises/profile.html", {"form": form, "profile": existing, "versions": versions})
 
 
+def _from_applications(profile, calls):
+    """(call id, category id) -> (application, eligibility dict) for the enterprise's latest application of each.
+
+    With an application the category rules are judged on its form; without one they say the form is not filled.
+    """
+    try:
+        from applications.models import Application
+        from applications.selectors import eligibility_for
+    except ImportError:  # the applications app is optional for this page
+        return {}
+    results = {}
+    applications = (
+        Application.objects.filter(enterprise_id=profile.organisation_id, call__in=calls)
+        .select_related("call", "category")
+        .order_by("-id")
+    )
+    for application in applications:
+        key = (application.call_id, application.category_id)
+        if key not in results:
+            results[key] = (application, eligibility_for(application, profile=profile))
+    return results
+
+
 def dashboard_rows(profile, moment=None):
-    """For each open call and each category: the eligibility from the profile (category facts not yet known)."""
+    """For each open call and each category: whether the enterprise qualifies and what is missing."""
     rows = []
     if profile is None:
         return rows
     facts = enterprise_facts(profile)
-    for call in open_calls_with_categories(moment):
+    calls = open_calls_with_categories(moment)
+    from_applications = _from_applications(profile, calls)
+    for call in calls:
         reference = call.deadline.astimezone(SHANGHAI).date()
         for category in call.categories.all():
-            result = el.evaluate(category, enterprise=facts, reference_date=reference)
-            common = [c for c in result.checks if c.code in el.COMMON_CHECKS]
+            application, result = from_applications.get((call.id, category.id), (None, None))
+            if result is None:
+                result = el.evaluate(category, enterprise=facts, reference_date=reference).as_dict()
+            checks = result["checks"]
             rows.append(
                 {
                     "call": call,
                     "category": category,
+                    "application": application,
                     "result": result,
-                    "basic_ok": all(c.passed for c in common),
-                    "missing": [c for c in result.checks if not c.passed],
+                    "basic_ok": all(c["passed"] for c in checks if c["code"] in el.COMMON_CHECKS),
+                    "missing": [c for c in checks if not c["passed"]],
                 }
             )
     return rows

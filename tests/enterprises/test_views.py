@@ -211,6 +211,30 @@ def test_dashboard_query_count_does_not_grow_with_calls(client, cast, calls, dja
     for _ in range(calls):
         CallFactory()
     client.force_login(cast.enterprise_a)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("enterprises:dashboard"))
     assert response.content.decode().count("eligibility-row") == 2 * calls
+
+
+@pytest.mark.django_db
+def test_dashboard_judges_category_rules_on_the_application(client, cast):
+    from applications.services import application_create
+
+    profile_save(
+        organisation=cast.enterprise_a.organisation,
+        data={"name": "甲", "legal_representative": "甲", "contact_person": "甲", "mobile": "13800000009",
+              "registered_region": "321003", "tax_region": "321003", "established_on": "2010-01-01",
+              "independent_legal_person": True, "industry": "retail", "employees": 42, "revenue_yuan": "3000000",
+              "assets_yuan": "100"},
+        declarations={"sound_management": True, "good_credit": True, "no_illegal_record": True},
+        actor=cast.enterprise_a,
+        uscc=VALID,
+    )  # fmt: skip
+    call = CallFactory()
+    application_create(call=call, category=call.categories.get(code="demonstration"), actor=cast.enterprise_a)
+    client.force_login(cast.enterprise_a)
+    text = client.get(reverse("enterprises:dashboard")).content.decode()
+    demonstration, new_product = text.split('data-category="demonstration"')[1].split('data-category="new_product"')
+    assert "类别条件按本单位的申报书判断" in demonstration and "申报书尚未填写" not in demonstration
+    assert "近两年持续投入总额0.00元" in demonstration
+    assert "申报书尚未填写" in new_product
