@@ -3,6 +3,7 @@ withdraw, the read-only view after submission and the PDF download. Thin: parse,
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -48,8 +49,8 @@ def panel_html(request, application, data=None):
 
 
 def _page(request, application, *, data=None, errors=None, submit_errors=None, status=200):
-    editable = selectors.is_editable(application) and request.user.has_perm(
-        "applications.change_application", application
+    editable = selectors.is_editable(application) and rules.has_perm(
+        "applications.change_application", request.user, application
     )
     definition = forms_schema.definition_for(application.category.code)
     if errors is None and editable:
