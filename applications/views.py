@@ -74,6 +74,7 @@ def _page(request, application, *, data=None, errors=None, submit_errors=None, s
         "declaration_text": services.DECLARATION_TEXT,
         "actions": workflow.available(application, request.user),
         "snapshot": services.latest_snapshot(application),
+        "printable": bool(application.digest) and not selectors.is_editable(application),
         "panel": _panel_context(application, data),
         "material_next": reverse("applications:detail", args=[application.pk]),
     }
@@ -208,6 +209,11 @@ def application_pdf(request, pk):
         from applications.pdf_cache import get_or_render_pdf
     except ImportError as exc:  # pragma: no cover
         raise PermissionDenied(_("PDF 生成功能尚未就绪。")) from exc
-    response = HttpResponse(get_or_render_pdf(application), content_type="application/pdf")
+    try:
+        content = get_or_render_pdf(application)
+    except DomainError as exc:  # withdrawn or returned: no standing submission to print
+        messages.error(request, exc.message)
+        return redirect("applications:detail", application.pk)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{application.receipt_no}.pdf"'
     return response

@@ -143,3 +143,19 @@ def test_list_and_dashboard_partial(client, cast):
     request.user = cast.enterprise_a
     rendered = Template('{% include "applications/_enterprise_dashboard.html" %}').render(Context({"request": request}))
     assert "我的申报" in rendered and f'data-application="{application.pk}"' in rendered
+
+
+def test_pdf_link_only_while_the_submission_stands(client, cast):
+    from applications import services
+
+    call = make_call()
+    application = services.application_submit(
+        application=complete(cast.enterprise_a, call), actor=cast.enterprise_a, declaration=True
+    )
+    client.force_login(cast.enterprise_a)
+    url = reverse("applications:detail", args=[application.pk])
+    assert 'id="download-pdf"' in client.get(url).content.decode()
+    services.application_withdraw(application=application, actor=cast.enterprise_a)
+    assert 'id="download-pdf"' not in client.get(url).content.decode()
+    response = client.get(reverse("applications:pdf", args=[application.pk]))
+    assert response.status_code == 302 and response.url == url
