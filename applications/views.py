@@ -3,6 +3,8 @@ withdraw, the read-only view after submission and the PDF download. Thin: parse,
 
 from __future__ import annotations
 
+import json
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -59,6 +61,13 @@ def _page(request, application, *, data=None, errors=None, submit_errors=None, s
         except forms_schema.StructureError as exc:
             errors = exc.errors
     profile, profile_json = _profile(application)
+    snapshot = services.latest_snapshot(application)
+    panel = _panel_context(application, data)
+    if snapshot is not None and not selectors.is_editable(application):
+        # Submitted: show what was frozen (the profile and the verdict at submission), not today's profile.
+        frozen = json.loads(snapshot.canonical_json)
+        profile_json = frozen.get("enterprise") or profile_json
+        panel.update(figures=frozen["derived"], eligibility=frozen["eligibility"], missing_materials=[])
     is_open, _seconds = selectors.time_left(application.call)
     context = {
         "application": application,
@@ -68,14 +77,14 @@ def _page(request, application, *, data=None, errors=None, submit_errors=None, s
         "errors": errors or [],
         "submit_errors": submit_errors or [],
         "profile": profile_json,
-        "has_profile": profile is not None,
+        "has_profile": bool(profile_json),
         "time_left": selectors.time_left_text(application.call),
         "call_open": is_open,
         "declaration_text": services.DECLARATION_TEXT,
         "actions": workflow.available(application, request.user),
-        "snapshot": services.latest_snapshot(application),
+        "snapshot": snapshot,
         "printable": bool(application.digest) and not selectors.is_editable(application),
-        "panel": _panel_context(application, data),
+        "panel": panel,
         "material_next": reverse("applications:detail", args=[application.pk]),
     }
     return render(request, "applications/application.html", context, status=status)

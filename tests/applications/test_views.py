@@ -159,3 +159,20 @@ def test_pdf_link_only_while_the_submission_stands(client, cast):
     assert 'id="download-pdf"' not in client.get(url).content.decode()
     response = client.get(reverse("applications:pdf", args=[application.pk]))
     assert response.status_code == 302 and response.url == url
+
+
+def test_submitted_page_shows_the_frozen_profile(client, cast):
+    from applications import services
+    from enterprises.models import EnterpriseProfile
+
+    call = make_call()
+    application = services.application_submit(
+        application=complete(cast.enterprise_a, call), actor=cast.enterprise_a, declaration=True
+    )
+    EnterpriseProfile.objects.filter(organisation=cast.enterprise_a.organisation).update(legal_representative="改名后")
+    client.force_login(cast.hanjiang_industry)
+    page = client.get(reverse("applications:detail", args=[application.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "张三" in html and "改名后" not in html
+    assert page.context["panel"]["eligibility"]["eligible"] is True
+    assert 'id="app-form"' not in html
