@@ -1,6 +1,7 @@
 """Demo organisations and users. Loaded only by `manage.py load_demo`, never in production."""
 
 from accounts.models import Organisation, Region, User
+from accounts.regions import ensure_regions
 
 DEMO_PASSWORD = "Shenbao-demo-2018"
 
@@ -44,6 +45,7 @@ def _user(username, *, display_name, role, organisation, superuser=False):
 
 
 def load():
+    ensure_regions(Region, Organisation)
     users = {}
     for username, (name, region_code) in DEMO_ENTERPRISES.items():
         org, _ = Organisation.objects.get_or_create(

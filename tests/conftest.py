@@ -5,13 +5,27 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, Region, User
+from accounts.regions import ensure_regions
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory, bureau
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated rows (regions, bureaus) it would otherwise flush away.
+
+    A flush without serialized rollback re-runs post_migrate, and a later serialized test then fails on
+    duplicate content types; giving all of them serialized_rollback keeps the tests independent of order.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
 
 
 @pytest.fixture
 def cast(db):
     """Two enterprises in two counties, both counties' reviewers, the city, an expert, an admin, anonymous."""
+    ensure_regions(Region, Organisation)  # a transactional test may have flushed the migrated rows
     ent_a = OrganisationFactory(name="甲企业（邗江）有限公司", region_id="321003")
     ent_b = OrganisationFactory(name="乙企业（广陵）有限公司", region_id="321002")
     K = Organisation.Kind

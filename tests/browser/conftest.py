@@ -25,7 +25,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
             # live_server needs real transactions; serialized_rollback restores the rows that data
             # migrations created (regions, bureaus), which a transactional flush would otherwise erase.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
 
 
 @pytest.fixture(scope="session")
