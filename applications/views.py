@@ -218,11 +218,7 @@ def application_pdf(request, pk):
         from applications.pdf_cache import get_or_render_pdf
     except ImportError as exc:  # pragma: no cover
         raise PermissionDenied(_("PDF 生成功能尚未就绪。")) from exc
-    try:
-        content = get_or_render_pdf(application)
-    except DomainError as exc:  # withdrawn or returned: no standing submission to print
-        messages.error(request, exc.message)
-        return redirect("applications:detail", application.pk)
-    response = HttpResponse(content, content_type="application/pdf")
+    # Withdrawn or returned: pdf_cache.PdfNotAvailable is an Http404 (the PDF work's contract); the page has no link then.
+    response = HttpResponse(get_or_render_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{application.receipt_no}.pdf"'
     return response
