@@ -13,7 +13,8 @@ import rules
 
 from accounts.rules import is_city_officer, is_county_reviewer, is_enterprise_user
 
-EDITABLE_STATUSES = frozenset({"draft", "returned"})
+# One source of truth: materials are editable exactly when the form is (draft, withdrawn, returned).
+from applications.workflow import EDITABLE_STATUSES  # noqa: E402
 
 
 @rules.predicate

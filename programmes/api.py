@@ -28,10 +28,21 @@ class NoticeOut(Schema):
     attachments: list[AttachmentOut]
 
 
+class MaterialItemOut(Schema):
+    id: int
+    code: str
+    name: str
+    required: bool
+    allowed_types: list[str]
+    max_size_bytes: int
+    multiple: bool
+
+
 class CategoryOut(Schema):
     id: int
     code: str
     name: str
+    material_items: list[MaterialItemOut]
 
 
 class CallOut(Schema):
@@ -79,7 +90,26 @@ def call_out(call):
         "is_open": call.is_open(),
         "is_demo": call.is_demo,
         "notice": call.notice_id,
-        "categories": [{"id": c.id, "code": c.code, "name": c.name} for c in call.categories.all()],
+        "categories": [
+            {
+                "id": c.id,
+                "code": c.code,
+                "name": c.name,
+                "material_items": [
+                    {
+                        "id": m.id,
+                        "code": m.code,
+                        "name": m.name,
+                        "required": m.required,
+                        "allowed_types": m.allowed_type_list,
+                        "max_size_bytes": m.max_size_bytes,
+                        "multiple": m.multiple,
+                    }
+                    for m in c.material_items.all()
+                ],
+            }
+            for c in call.categories.all()
+        ],
     }
 
 

@@ -8,7 +8,7 @@ def notices_public():
 
 
 def calls_public():
-    return Call.objects.select_related("notice").prefetch_related("categories")
+    return Call.objects.select_related("notice").prefetch_related("categories__material_items")
 
 
 def calls_open(moment=None):

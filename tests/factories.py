@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from programmes.models import Call, Category, Notice
+from programmes.models import Call, Notice
 
 PASSWORD = "Test-password-2018"
 
@@ -68,7 +68,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def categories(obj, create, extracted, **kwargs):
         if create and extracted is not False:
-            Category.objects.create(call=obj, code="demonstration", name="示范/试点企业", short_code="SF", sort_order=1)
-            Category.objects.create(
-                call=obj, code="new_product", name="研发推广应用新产品新技术", short_code="XC", sort_order=2
-            )
+            from programmes.demo import ensure_categories
+
+            # The same two categories and seven-item checklists as the built-in 2018 call.
+            ensure_categories(obj)

@@ -50,7 +50,7 @@ def test_create_list_get(client, cast, api_token):
     body = response.json()
     assert body["status"] == "draft" and body["version"] == 1 and body["receipt_no"] is None
     assert body["eligibility"]["eligible"] is False
-    assert len(body["materials_missing"]) == 0  # the factory's categories have no checklist
+    assert len(body["materials_missing"]) == 7  # the factory gives the 2018 checklist: nothing uploaded yet
     again = _json(client, "post", "/api/v1/applications", headers, {"call": call.id, "category": "demonstration"})
     assert again.status_code == 409
     bad = _json(client, "post", "/api/v1/applications", headers, {"call": call.id, "category": "xx"})

@@ -23,6 +23,18 @@ def test_calls_api_lists_categories_with_codes(client, db):
     assert detail["is_open"] is True
     assert [c["code"] for c in detail["categories"]] == ["demonstration", "new_product"]
     assert {"opens_at", "deadline"} <= set(detail)
+    items = detail["categories"][0]["material_items"]
+    assert len(items) == 7
+    assert items[0]["code"] == "application_form"
+    assert items[0]["allowed_types"] == ["pdf", "jpeg", "png", "ofd"]
+    assert items[0]["max_size_bytes"] == 20 * 1024 * 1024
+
+
+def test_calls_list_has_no_n_plus_one(client, db, django_assert_max_num_queries):
+    for _ in range(3):
+        CallFactory()
+    with django_assert_max_num_queries(4):
+        assert len(client.get("/api/v1/calls").json()) == 3
 
 
 def test_unknown_objects_are_404_with_error_body(client, db):
