@@ -92,7 +92,9 @@ def test_refused_in_production(db, settings):
 def test_every_demo_account_gets_an_api_token(client, demo):
     for username in sorted(DEMO_USERNAMES):
         response = client.post(
-            "/api/v1/auth/token", {"username": username, "password": "Shenbao-demo-2018"}, content_type="application/json"
+            "/api/v1/auth/token",
+            {"username": username, "password": "Shenbao-demo-2018"},
+            content_type="application/json",
         )
         assert response.status_code == 200, username
         me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {response.json()['token']}").json()
