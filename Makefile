@@ -65,7 +65,7 @@ test-postgres:
 	@echo "== tests on PostgreSQL ($$DATABASE_URL) =="
 	$(PY) -m pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
 
-lint:
+lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
