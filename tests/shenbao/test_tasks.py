@@ -35,4 +35,8 @@ def test_tasks_go_through_redis_to_a_real_worker(settings):
             with app.connection_for_write() as conn:
                 assert conn.transport.driver_type == "redis"
     finally:
+        from celery._state import _set_task_join_will_block
+
+        # Leave the process as the other tests expect it: inline tasks, not a worker.
         app.conf.update(task_always_eager=True, broker_url="memory://", result_backend=None)
+        _set_task_join_will_block(False)
