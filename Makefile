@@ -36,9 +36,9 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 # Derived fonts are built once at install time, never per request (see docs/performance.md).
-var/fonts/.built: $(VENV)/.installed shenbao/fonts.py $(wildcard templates/applications/pdf/*) $(wildcard programmes/templates/programmes/*)
+var/fonts/.built: $(VENV)/.installed core/fonts.py $(wildcard templates/applications/pdf/*) $(wildcard programmes/templates/programmes/*)
 	@mkdir -p var/fonts
-	@if [ -f shenbao/fonts.py ]; then $(PY) -m shenbao.fonts var/fonts; fi
+	@if [ -f core/fonts.py ]; then $(PY) -m core.fonts var/fonts; fi
 	touch $@
 
 messages:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from accounts.auth import API_AUTH
-from shenbao.errors import DomainError
+from core.errors import DomainError
 
 router = Router(tags=["auth"])
 

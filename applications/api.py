@@ -17,9 +17,10 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from applications import forms_schema, selectors, services, workflow
+from core.api_errors import json_response
+from core.errors import Conflict, DomainError
 from programmes.models import Category
 from programmes.selectors import calls_public
-from shenbao.errors import Conflict, DomainError
 
 router = Router(tags=["applications"])
 
@@ -136,15 +137,9 @@ def create_application(request, payload: CreateIn):
         raise DomainError(f"该批次没有类别“{payload.category}”，可选：{codes}。", field="category")
     application = services.application_create(call=call, category=category, actor=request.user)
     body = application_out(application, request.user)
-    response = request_response(request, body, status=201)
+    response = json_response(body, status=201)
     response["Location"] = reverse("api:get_application", args=[application.id])
     return response
-
-
-def request_response(request, body, status):
-    from shenbao.api import api
-
-    return api.create_response(request, body, status=status)
 
 
 @router.get("/applications/{application_id}", url_name="get_application", summary="申报书详情")
@@ -166,7 +161,7 @@ def patch_application(request, application_id: int, payload: PatchIn):
             "version": application.version,
             "saved_at": _iso(application.updated_at),
         }
-        return request_response(request, body, status=422)
+        return json_response(body, status=422)
     return application_out(application, request.user, errors=[])
 
 

@@ -24,7 +24,7 @@ from applications.materials import (
     upload_request_limit,
 )
 from applications.models import Application, Material
-from shenbao.errors import DomainError
+from core.errors import DomainError
 
 router = Router(tags=["materials"])
 

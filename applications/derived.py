@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from applications.forms_schema import COMPARISON_ROWS, PATENT_TYPES, parse_date, parse_money, parse_number
+from applications.forms_schema import parse_date, parse_money, parse_number
+from programmes.vocabulary import COMPARISON_ROWS, PATENT_TYPES
 
 ZERO = Decimal("0.00")
 

@@ -18,6 +18,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy as _
 
+from programmes.vocabulary import (
+    AREAS,
+    COMPARISON_ROWS,
+    INVESTMENT_KINDS,
+    IP_TYPES,
+    OWNERSHIP,
+    SOFTWARE_KINDS,
+    TECH_LEVELS,
+)
+
 MAX_ROWS = 200
 MONEY_MAX = Decimal("999999999999.99")
 TWO_PLACES = Decimal("0.01")
@@ -100,43 +110,6 @@ class FormDefinition:
     def item(self, key):
         return next(i for i in self.items if i.key == key)
 
-
-AREAS = (
-    ("rd_design", _("研发设计")),
-    ("production_control", _("生产管控")),
-    ("sales_operations", _("购销经营")),
-    ("product_service_innovation", _("产品和服务创新")),
-)
-INVESTMENT_KINDS = (("hardware", _("硬件")), ("software", _("软件")), ("service", _("服务")))
-SOFTWARE_KINDS = (
-    ("ERP", _("企业资源计划（ERP）")),
-    ("MES", _("制造执行系统（MES）")),
-    ("SCM", _("供应链管理（SCM）")),
-    ("PDM_PLM", _("产品数据管理（PDM/PLM）")),
-    ("CRM", _("客户关系管理（CRM）")),
-)
-TECH_LEVELS = (
-    ("domestic_leading", _("国内领先")),
-    ("international_advanced", _("国际先进")),
-    ("other", _("其他")),
-)
-IP_TYPES = (
-    ("invention", _("发明专利")),
-    ("utility_model", _("实用新型专利")),
-    ("design", _("外观设计专利")),
-    ("software_copyright", _("软件著作权")),
-)
-OWNERSHIP = (("own", _("自主研发")), ("transferred", _("依法受让")))
-PATENT_TYPES = {"invention", "utility_model", "design"}
-
-# 三降低两提升 with the 2015 pilot targets (docs/domain.md §5): a reference shown beside the figures, not a rule.
-COMPARISON_ROWS = (
-    ("operating_cost", _("运营成本"), "元/件", 20, "down"),
-    ("development_cycle_days", _("产品研制周期"), "天", 20, "down"),
-    ("defect_rate", _("产品不良品率"), "%", 10, "down"),
-    ("productivity", _("生产效率"), "件/小时", 20, "up"),
-    ("energy_utilisation", _("能源利用率"), "%", 4, "up"),
-)
 
 DEMONSTRATION = FormDefinition(
     category_code="demonstration",

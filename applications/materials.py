@@ -40,8 +40,8 @@ from django.utils.translation import gettext as _
 from applications import material_rules
 from applications.models import Application, Material
 from audit.services import audit_record
+from core.errors import Conflict, DomainError, PermissionDeniedError
 from programmes.models import MaterialItem
-from shenbao.errors import Conflict, DomainError, PermissionDeniedError
 
 # kind -> (content type, accepted extensions (first is canonical), label)
 TYPES = {

@@ -2,7 +2,7 @@
 
 Input is only the snapshot dict of docs/application-data.md, never the live draft or the database, so that
 the PDF always shows exactly what was submitted and its digest. Chinese text is real text in an embedded,
-subset font (see shenbao/fonts.py and docs/pdf.md for the font strategy and its measurements).
+subset font (see core/fonts.py and docs/pdf.md for the font strategy and its measurements).
 """
 
 import base64
@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shenbao.fonts import FONT_STACK, font_face_css
+from core.fonts import FONT_STACK, font_face_css
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

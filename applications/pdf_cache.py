@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, Snapshot
 from applications.pdf import render_application_pdf
-from shenbao.errors import DomainError
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from accounts.models import Region
 from applications import forms_schema, selectors, workflow
 from applications.models import Application, ReceiptCounter, Snapshot
 from audit.services import audit_record
-from shenbao.errors import Conflict, DomainError, PermissionDeniedError
+from core.errors import Conflict, DomainError, PermissionDeniedError
 
 SNAPSHOT_SCHEMA = "shenbao.application.v1"
 

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms_schema, layout, selectors, services, workflow
+from core.errors import Conflict, DomainError
+from programmes import vocabulary
 from programmes.models import Call
-from shenbao.errors import Conflict, DomainError
 
 ERROR_SUMMARY_LIMIT = 50
 
@@ -41,8 +42,8 @@ def _panel_context(application, data=None):
         "figures": figures,
         "eligibility": eligibility,
         "missing_materials": selectors.materials_missing(application),
-        "area_labels": dict(forms_schema.AREAS),
-        "comparison_rows": forms_schema.COMPARISON_ROWS,
+        "area_labels": dict(vocabulary.AREAS),
+        "comparison_rows": vocabulary.COMPARISON_ROWS,
     }
 
 

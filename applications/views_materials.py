@@ -31,7 +31,7 @@ from applications.materials import (
 )
 from applications.models import Application, Material
 from applications.templatetags.material_tags import ERRORS_SESSION_KEY
-from shenbao.errors import DomainError, PermissionDeniedError
+from core.errors import DomainError, PermissionDeniedError
 
 
 def _application_or_404(request, application_id):

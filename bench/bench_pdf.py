@@ -27,7 +27,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 import applications.pdf as pdf  # noqa: E402
-from shenbao import fonts  # noqa: E402
+from core import fonts  # noqa: E402
 from tests.applications.pdf_samples import digest_of, sample  # noqa: E402
 
 

@@ -10,13 +10,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from ninja import Router, Schema
-from ninja.errors import Throttled
 from ninja.throttling import AnonRateThrottle
 
 from enterprises import eligibility as el
 from enterprises.payload import parse
 from enterprises.selectors import thresholds_for
-from shenbao.api import api, errors_response
 
 router = Router(tags=["eligibility"])
 
@@ -40,16 +38,6 @@ class EligibilityThrottle(AnonRateThrottle):
     def get_cache_key(self, request):
         # Public endpoint: every caller is limited by address, token or not.
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-@api.exception_handler(Throttled)
-def on_throttled(request, exc):
-    wait = int(exc.wait) + 1 if exc.wait else None
-    message = "请求过于频繁，请稍后再试。" + (f"（约 {wait} 秒后）" if wait else "")
-    response = errors_response(request, [{"field": None, "message": message}], status=429)
-    if wait:
-        response["Retry-After"] = str(wait)
-    return response
 
 
 def _thresholds(code):

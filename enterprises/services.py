@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, Region, User
+from core.errors import DomainError
 from enterprises.models import Declaration, EnterpriseProfile, EnterpriseProfileVersion
 from enterprises.selectors import snapshot_of
 from enterprises.uscc import InvalidCreditCode, normalise
-from shenbao.errors import DomainError
 
 # The exact wording the enterprise ticks. Changing a text here makes every profile show it as not yet ticked
 # for the new wording only when it is saved again; saved versions keep the text that was ticked.

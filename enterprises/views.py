@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import home_url_name
+from core.errors import DomainError
 from enterprises import eligibility as el
 from enterprises.forms import ProfileCreateForm, ProfileForm, RegistrationForm, SelfCheckForm
 from enterprises.selectors import (
@@ -22,7 +23,6 @@ from enterprises.selectors import (
 from enterprises.services import enterprise_register, profile_save
 from enterprises.sizeclass import classify
 from programmes.models import SHANGHAI
-from shenbao.errors import DomainError
 
 
 def _add_domain_errors(form, exc: DomainError):

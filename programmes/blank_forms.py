@@ -2,14 +2,14 @@
 
 They mirror the printed application (templates/applications/pdf/) section by section — same numbering,
 same tables, empty cells — so that an enterprise preparing on paper and one filling in online produce the
-same document. They use the same stylesheet and the same pre-subset font (shenbao/fonts.py).
+same document. They use the same stylesheet and the same pre-subset font (core/fonts.py).
 """
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from shenbao.fonts import FONT_STACK, font_face_css
+from core.fonts import FONT_STACK, font_face_css
 
 BLANK_FORMS = [
     ("demonstration", "附件1：扬州市“互联网+小微企业”示范试点企业申请书", "附件1-示范试点企业申请书.pdf"),

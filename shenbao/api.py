@@ -8,11 +8,17 @@ Error contract (clients rely on it):
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 
+from accounts.api import router as accounts_router
 from accounts.auth import API_AUTH
-from shenbao.errors import DomainError
+from applications.api import router as applications_router
+from applications.api_materials import router as materials_router
+from core.api_errors import field_path, translate_error
+from core.errors import DomainError
+from enterprises.api import router as enterprises_router
+from programmes.api import router as programmes_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -32,72 +38,19 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-# Pydantic's error types, said in Chinese. Unknown types fall back to a generic message.
-_MESSAGES = {
-    "missing": "此字段为必填项。",
-    "int_parsing": "请输入整数。",
-    "int_type": "请输入整数。",
-    "int_from_float": "请输入整数。",
-    "float_parsing": "请输入数字。",
-    "float_type": "请输入数字。",
-    "decimal_parsing": "请输入数字（可用小数）。",
-    "decimal_type": "请输入数字（可用小数）。",
-    "decimal_max_places": "小数位数过多。",
-    "bool_parsing": "请填写 true 或 false。",
-    "bool_type": "请填写 true 或 false。",
-    "string_type": "请输入文字。",
-    "string_too_short": "内容过短。",
-    "string_too_long": "内容过长。",
-    "date_parsing": "日期格式应为 YYYY-MM-DD。",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD。",
-    "date_type": "日期格式应为 YYYY-MM-DD。",
-    "datetime_parsing": "时间格式应为 ISO 8601，例如 2019-05-15T23:59:59+08:00。",
-    "datetime_from_date_parsing": "时间格式应为 ISO 8601，例如 2019-05-15T23:59:59+08:00。",
-    "datetime_type": "时间格式应为 ISO 8601。",
-    "enum": "取值不在允许的范围内。",
-    "literal_error": "取值不在允许的范围内。",
-    "list_type": "应为列表。",
-    "dict_type": "应为对象。",
-    "model_type": "应为对象。",
-    "model_attributes_type": "应为对象。",
-    "json_invalid": "请求体不是有效的 JSON。",
-    "extra_forbidden": "不认识的字段。",
-    "greater_than_equal": "数值过小。",
-    "greater_than": "数值过小。",
-    "less_than_equal": "数值过大。",
-    "less_than": "数值过大。",
-}
-_LOCATION_PREFIXES = {"body", "query", "path", "form", "file", "header", "cookie", "payload", "data", "params"}
-
-
-def field_path(loc):
-    """('body', 'payload', 'enterprise', 'uscc') -> 'enterprise.uscc'."""
-    parts = list(loc)
-    while parts and str(parts[0]) in _LOCATION_PREFIXES:
-        parts.pop(0)
-    return ".".join(str(p) for p in parts) or None
-
-
-def translate_error(error):
-    ctx = error.get("ctx") or {}
-    if error.get("type") == "value_error" and "error" in ctx:
-        return str(ctx["error"])
-    if error.get("type") in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
-        limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
-        op = {
-            "greater_than_equal": "不得小于",
-            "greater_than": "必须大于",
-            "less_than_equal": "不得大于",
-            "less_than": "必须小于",
-        }[error["type"]]
-        return f"数值{op} {limit}。"
-    if error.get("type") in {"enum", "literal_error"} and "expected" in ctx:
-        return f"取值不在允许的范围内，应为：{ctx['expected']}。"
-    return _MESSAGES.get(error.get("type"), error.get("msg") or "输入有误。")
-
 
 def errors_response(request, errors, status=422):
     return api.create_response(request, {"errors": errors}, status=status)
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc):
+    wait = int(exc.wait) + 1 if exc.wait else None
+    message = "请求过于频繁，请稍后再试。" + (f"（约 {wait} 秒后）" if wait else "")
+    response = errors_response(request, [{"field": None, "message": message}], status=429)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -132,19 +85,6 @@ def on_http_error(request, exc):
     return errors_response(request, [{"field": None, "message": str(exc)}], status=exc.status_code)
 
 
-def register_routers():
-    # Imported here so that app modules can import `api` helpers without cycles.
-    from accounts.api import router as accounts_router
-    from applications.api import router as applications_router
-    from applications.api_materials import router as materials_router
-    from enterprises.api import router as enterprises_router
-    from programmes.api import router as programmes_router
-
-    api.add_router("/", accounts_router)
-    api.add_router("/", programmes_router)
-    api.add_router("/", enterprises_router)
-    api.add_router("/", applications_router)
-    api.add_router("/", materials_router)
-
-
-register_routers()
+# The project mounts every app's router; no app module imports this one (no import cycle).
+for _router in (accounts_router, programmes_router, enterprises_router, applications_router, materials_router):
+    api.add_router("/", _router)

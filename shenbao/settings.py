@@ -51,7 +51,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
-PDF_FONT_DIR = Path(env("PDF_FONT_DIR", VAR_DIR / "fonts"))  # derived CJK fonts, built by `python -m shenbao.fonts`
+PDF_FONT_DIR = Path(env("PDF_FONT_DIR", VAR_DIR / "fonts"))  # derived CJK fonts, built by `python -m core.fonts`
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -25,8 +25,8 @@ from applications.materials import (
 )
 from applications.models import Application, Material
 from audit.models import Event
+from core.errors import Conflict, DomainError, PermissionDeniedError
 from programmes.demo import ensure_categories
-from shenbao.errors import Conflict, DomainError, PermissionDeniedError
 from tests.factories import CallFactory
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"

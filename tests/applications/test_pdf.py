@@ -14,7 +14,7 @@ from applications.models import Application, Snapshot
 from applications.pdf import build_context, money, qr_data_uri, render_application_html, render_application_pdf
 from applications.pdf_cache import PdfNotAvailable, get_or_render_pdf, pdf_path
 from applications.tasks import render_pdf_task
-from shenbao.fonts import available_faces
+from core.fonts import available_faces
 from tests.applications.pdf_samples import canonical, digest_of, sample
 from tests.factories import CallFactory, OrganisationFactory
 

@@ -93,7 +93,7 @@ def test_editable_states():
 
 def test_admin_cannot_edit_or_submit_for_an_enterprise(cast):
     from applications import services
-    from shenbao.errors import PermissionDeniedError
+    from core.errors import PermissionDeniedError
 
     call = make_call()
     application = draft(cast.enterprise_a, call)

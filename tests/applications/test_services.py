@@ -10,7 +10,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import Application, ReceiptCounter, Snapshot
 from audit.models import Event
-from shenbao.errors import Conflict, DomainError, PermissionDeniedError
+from core.errors import Conflict, DomainError, PermissionDeniedError
 from tests.applications.core_helpers import complete, draft, make_call, make_profile
 from tests.factories import OrganisationFactory, UserFactory
 

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import DomainError
 from enterprises.models import EnterpriseProfile
 from enterprises.selectors import enterprise_facts, profile_for, profile_snapshot
 from enterprises.services import enterprise_register, profile_save
-from shenbao.errors import DomainError
 
 VALID = "91321003MA1MDM1A2R"
 DATA = {

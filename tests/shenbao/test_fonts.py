@@ -1,11 +1,11 @@
-"""The install-time font build (shenbao/fonts.py): character set, idempotence, and no failure without fonts."""
+"""The install-time font build (core/fonts.py): character set, idempotence, and no failure without fonts."""
 
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 
-from shenbao import fonts
+from core import fonts
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -95,4 +95,4 @@ def test_the_built_font_has_a_glyph_for_every_template_character(settings):
     for path, _weight in faces:
         cmap = TTFont(path, lazy=True).getBestCmap()
         missing = {c for c in template_chars() if ord(c) not in cmap}
-        assert not missing, f"{path.name} lacks {sorted(missing)}: run `python -m shenbao.fonts var/fonts`"
+        assert not missing, f"{path.name} lacks {sorted(missing)}: run `python -m core.fonts var/fonts`"

@@ -1,4 +1,4 @@
-"""Derived CJK fonts for the PDFs, built once at install time (`python -m shenbao.fonts var/fonts`).
+"""Derived CJK fonts for the PDFs, built once at install time (`python -m core.fonts var/fonts`).
 
 WeasyPrint spends most of a Chinese PDF's rendering time subsetting fonts with fontTools, once per face per
 document, and the cost grows with the size of the source font (Noto Sans CJK has ~65,000 glyphs). We subset
@@ -57,6 +57,7 @@ TEXT_SOURCES = [
     BASE_DIR / "enterprises",
     BASE_DIR / "programmes",
     BASE_DIR / "accounts",
+    BASE_DIR / "core",
 ]
 TEXT_SUFFIXES = {".html", ".txt", ".po", ".py", ".md"}
 
