@@ -7,9 +7,11 @@ PORT ?= 8000
 SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils
 export DJANGO_SETTINGS_MODULE := shenbao.settings
 
-.PHONY: setup system-deps run serve test test-sqlite test-postgres lint format lock bench clean messages
+.PHONY: setup setup-dev system-deps run serve test test-sqlite test-postgres lint format lock bench clean messages
 
-setup: $(VENV)/.installed static/vendor/htmx.min.js var/fonts/.built
+# Runtime only (requirements.lock); the development tools (requirements-dev.lock) come with setup-dev.
+setup: $(VENV)/.installed-runtime static/vendor/htmx.min.js var/fonts/.built
+setup-dev: setup $(VENV)/.installed-dev
 
 # System packages the PDFs and browser tests need (Debian). Installed only when missing and when
 # we may (root); otherwise say what is missing instead of failing later in a confusing way.
@@ -22,10 +24,17 @@ system-deps:
 	  else echo "WARNING: missing system packages (install with apt-get): $$missing"; fi; \
 	fi
 
-$(VENV)/.installed: requirements.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(PY):
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+
+# One stamp per lock file: a changed lock reinstalls what it pins, and nothing else.
+$(VENV)/.installed-runtime: requirements.lock | $(PY)
 	$(PY) -m pip install -q -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed-runtime
+	$(PY) -m pip install -q -r requirements-dev.lock
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -36,7 +45,7 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 # Derived fonts are built once at install time, never per request (see docs/performance.md).
-var/fonts/.built: $(VENV)/.installed core/fonts.py $(wildcard templates/applications/pdf/*) $(wildcard programmes/templates/programmes/*)
+var/fonts/.built: $(VENV)/.installed-runtime core/fonts.py $(wildcard templates/applications/pdf/*) $(wildcard programmes/templates/programmes/*)
 	@mkdir -p var/fonts
 	@if [ -f core/fonts.py ]; then $(PY) -m core.fonts var/fonts; fi
 	touch $@
@@ -53,7 +62,7 @@ run: system-deps setup
 	$(VENV)/bin/gunicorn shenbao.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # Runs every test on SQLite, then again on PostgreSQL when DATABASE_URL is set.
-test: system-deps setup
+test: system-deps setup-dev
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
 
@@ -65,19 +74,21 @@ test-postgres:
 	@echo "== tests on PostgreSQL ($$DATABASE_URL) =="
 	$(PY) -m pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format:
+format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-lock:
-	$(PY) -m pip install -q -r requirements.txt
-	$(PY) -m pip freeze > requirements.lock
+# Re-pin both locks to what is installed (nothing is upgraded): runtime closure vs the development rest.
+lock: | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip freeze | $(PY) tools/split_lock.py
+	$(PY) -m pip check
 
-bench: setup
+bench: setup-dev
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
