@@ -7,63 +7,52 @@ number itself, 不少于/以上 include it (../shared/docs/domain.md §1).
 Each rule returns a `Check(code, passed, message)`; the message names the figure and the threshold.
 `evaluate()` runs every rule of the category; the result is eligible only when every check passes.
 
-Pure: no ORM, no request, no clock (the reference date is an argument).
+Pure: no ORM, no request, no clock (the reference date is an argument). Choices and their labels come from
+programmes.vocabulary; the county-level units are an argument too (``units``), by default read through the
+source the enterprises app installs (the Region rows). Money and shares are written by core.formatting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.formatting import money, number, share
 from enterprises import sizeclass
 from enterprises.i18n import gettext_fast as _
 from enterprises.i18n import pinned_language
+from programmes.vocabulary import AREAS, COMPARISON_ROWS, SOFTWARE_KINDS, TECH_LEVELS
 
 DEMONSTRATION = "demonstration"
 NEW_PRODUCT = "new_product"
 CATEGORY_CODES = (DEMONSTRATION, NEW_PRODUCT)
 
-# The nine county-level units of Yangzhou (domain.md §4); the city itself (321000) is not a unit of review.
-YANGZHOU_UNITS = {
-    "321002": "广陵区",
-    "321003": "邗江区",
-    "321012": "江都区",
-    "321023": "宝应县",
-    "321081": "仪征市",
-    "321084": "高邮市",
-    "yz-etdz": "扬州经济技术开发区",
-    "yz-ecocity": "扬州生态科技新城",
-    "yz-shouxihu": "蜀冈—瘦西湖风景名胜区",
-}
-
-RD_DESIGN, PRODUCTION_CONTROL, SALES_OPERATIONS, PRODUCT_SERVICE_INNOVATION = (
-    "rd_design",
-    "production_control",
-    "sales_operations",
-    "product_service_innovation",
-)
-AREAS = {
-    RD_DESIGN: "研发设计",
-    PRODUCTION_CONTROL: "生产管控",
-    SALES_OPERATIONS: "购销经营",
-    PRODUCT_SERVICE_INNOVATION: "产品和服务创新",
-}
-SOFTWARE_KINDS = {"ERP": "企业资源计划（ERP）", "MES": "制造执行系统（MES）", "SCM": "供应链管理（SCM）",
-                  "PDM_PLM": "产品数据管理（PDM/PLM）", "CRM": "客户关系管理（CRM）"}  # fmt: skip
-
-TECH_LEVELS = {"domestic_leading": "国内领先", "international_advanced": "国际先进", "other": "其他"}
+RD_DESIGN, PRODUCTION_CONTROL, SALES_OPERATIONS, PRODUCT_SERVICE_INNOVATION = AREAS.codes
 QUALIFYING_TECH_LEVELS = ("domestic_leading", "international_advanced")
 
-# 三降低两提升: indicator -> (label, lower_is_better)
+# 三降低两提升 (programmes.vocabulary.COMPARISON_ROWS): indicator -> (label msgid, lower_is_better)
 INDICATORS = {
-    "operating_cost": ("运营成本", True),
-    "development_cycle_days": ("产品研制周期", True),
-    "defect_rate": ("产品不良品率", True),
-    "productivity": ("生产效率", False),
-    "energy_utilisation": ("能源利用率", False),
+    code: (COMPARISON_ROWS.msgids[code], direction == "down") for code, _l, _u, _t, direction in COMPARISON_ROWS
 }
+
+# Where the county-level units come from when `evaluate()` is not given them: a callable returning
+# {code: name}, installed by the enterprises app (accounts.selectors.county_units, the Region rows).
+_units_source: Callable[[], Mapping[str, str]] | None = None
+
+
+def set_units_source(source: Callable[[], Mapping[str, str]] | None) -> None:
+    global _units_source
+    _units_source = source
+
+
+def current_units() -> Mapping[str, str]:
+    """{code: name} of the county-level units, from the installed source."""
+    if _units_source is None:
+        raise RuntimeError("no source of county-level units: pass units= or call set_units_source()")
+    return _units_source()
+
 
 COMMON_CHECKS = (
     "registered_region",
@@ -167,20 +156,6 @@ class EligibilityResult:
 # ---------------------------------------------------------------------------------------------- formatting
 
 
-def yuan(value) -> str:
-    """500000 -> '500,000.00元'."""
-    return f"{Decimal(value):,.2f}元"
-
-
-def percent(share) -> str:
-    """Decimal('0.5') -> '50%'."""
-    return format((Decimal(share) * 100).normalize(), "f") + "%"
-
-
-def number(value) -> str:
-    return format(Decimal(value).normalize(), "f")
-
-
 def years_before(day: dt.date, years: int) -> dt.date:
     """The same calendar date `years` earlier; 29 February falls back to 28 February."""
     try:
@@ -189,15 +164,11 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def region_name(code):
-    return YANGZHOU_UNITS.get(code)
-
-
 # ---------------------------------------------------------------------------------------------- common rules
 
 
-def check_region(code: str, region: str, what: str) -> Check:
-    name = YANGZHOU_UNITS.get(region)
+def check_region(code: str, region: str, what: str, *, units: Mapping[str, str]) -> Check:
+    name = units.get(region)
     if name:
         return Check(code, True, _("%(what)s为%(name)s（%(region)s），在扬州市境内。") % locals())
     if not region:
@@ -210,12 +181,12 @@ def check_region(code: str, region: str, what: str) -> Check:
     )
 
 
-def check_registered_region(enterprise: EnterpriseFacts) -> Check:
-    return check_region("registered_region", enterprise.registered_region, _("注册地"))
+def check_registered_region(enterprise: EnterpriseFacts, *, units: Mapping[str, str]) -> Check:
+    return check_region("registered_region", enterprise.registered_region, _("注册地"), units=units)
 
 
-def check_tax_region(enterprise: EnterpriseFacts) -> Check:
-    return check_region("tax_region", enterprise.tax_region, _("纳税地"))
+def check_tax_region(enterprise: EnterpriseFacts, *, units: Mapping[str, str]) -> Check:
+    return check_region("tax_region", enterprise.tax_region, _("纳税地"), units=units)
 
 
 def check_independent_legal_person(enterprise: EnterpriseFacts) -> Check:
@@ -280,7 +251,7 @@ def check_size_class(size: sizeclass.SizeResult, *, allowed: tuple[str, ...]) ->
 
 
 def check_investment(investment_yuan: Decimal, *, exceeds: Decimal) -> Check:
-    values = {"amount": yuan(investment_yuan), "limit": yuan(exceeds)}
+    values = {"amount": money(investment_yuan), "limit": money(exceeds)}
     if investment_yuan > exceeds:
         return Check("investment", True, _("近两年持续投入总额%(amount)s，超过%(limit)s。") % values)
     return Check("investment", False, _("近两年持续投入总额%(amount)s，须超过%(limit)s（恰好等于不算超过）。") % values)
@@ -288,11 +259,11 @@ def check_investment(investment_yuan: Decimal, *, exceeds: Decimal) -> Check:
 
 def area_verdict(area: str, demonstration: DemonstrationFacts, category) -> tuple[bool, str]:
     """Whether one claimed area qualifies, with the reason."""
-    label = AREAS.get(area, area)
+    label = _(AREAS.msgids.get(area, area))
     if area in (RD_DESIGN, PRODUCT_SERVICE_INNOVATION):
         return True, _("%(label)s：已申报，成效由评审认定。") % {"label": label}
     if area == PRODUCTION_CONTROL:
-        kinds = sorted({k for k in demonstration.management_software if k in SOFTWARE_KINDS})
+        kinds = sorted({k for k in demonstration.management_software if k in SOFTWARE_KINDS.codes})
         need_kinds, need_projects = category.min_management_software_kinds, category.min_control_projects
         values = {
             "label": label,
@@ -316,9 +287,9 @@ def area_verdict(area: str, demonstration: DemonstrationFacts, category) -> tupl
         if demonstration.online_sales_share is None:
             return False, _("%(label)s：未填写线上交易额占比（须达到%(need)s以上）。") % {
                 "label": label,
-                "need": percent(need),
+                "need": share(need),
             }
-        values = {"label": label, "share": percent(demonstration.online_sales_share), "need": percent(need)}
+        values = {"label": label, "share": share(demonstration.online_sales_share), "need": share(need)}
         if demonstration.online_sales_share >= need:
             return True, _("%(label)s：线上交易额占比%(share)s，达到%(need)s以上。") % values
         return False, _("%(label)s：线上交易额占比%(share)s，须达到%(need)s以上。") % values
@@ -327,9 +298,8 @@ def area_verdict(area: str, demonstration: DemonstrationFacts, category) -> tupl
 
 def check_areas(demonstration: DemonstrationFacts, category) -> Check:
     if not demonstration.areas:
-        return Check(
-            "areas", False, _("未申报任何环节，须在研发设计、生产管控、购销经营、产品和服务创新中至少申报一个。")
-        )
+        areas = "、".join(_(msgid) for msgid in AREAS.msgids.values())
+        return Check("areas", False, _("未申报任何环节，须在%(areas)s中至少申报一个。") % {"areas": areas})
     verdicts = [area_verdict(a, demonstration, category) for a in dict.fromkeys(demonstration.areas)]
     detail = "；".join(text.rstrip("。") for _ok, text in verdicts) + "。"
     if any(ok for ok, _text in verdicts):
@@ -342,7 +312,7 @@ def demonstration_checks(demonstration: DemonstrationFacts | None, category) -> 
         missing = _("申报书尚未填写，")
         return [
             Check("investment", False, missing + _("无法判断近两年投入是否超过%(limit)s。")
-                  % {"limit": yuan(category.investment_exceeds_yuan)}),
+                  % {"limit": money(category.investment_exceeds_yuan)}),
             Check("areas", False, missing + _("无法判断申报环节是否符合条件。")),
         ]  # fmt: skip
     return [
@@ -355,7 +325,7 @@ def demonstration_checks(demonstration: DemonstrationFacts | None, category) -> 
 
 
 def check_rd_investment(rd_investment_yuan: Decimal, *, minimum: Decimal) -> Check:
-    values = {"amount": yuan(rd_investment_yuan), "limit": yuan(minimum)}
+    values = {"amount": money(rd_investment_yuan), "limit": money(minimum)}
     if rd_investment_yuan >= minimum:
         return Check("rd_investment", True, _("研发投入%(amount)s，不少于%(limit)s。") % values)
     return Check("rd_investment", False, _("研发投入%(amount)s，须不少于%(limit)s。") % values)
@@ -368,7 +338,7 @@ def check_industrialized(new_product: NewProductFacts) -> Check:
 
 
 def check_tech_level(new_product: NewProductFacts) -> Check:
-    label = TECH_LEVELS.get(new_product.tech_level, new_product.tech_level)
+    label = _(TECH_LEVELS.msgids.get(new_product.tech_level, new_product.tech_level))
     if new_product.tech_level in QUALIFYING_TECH_LEVELS:
         return Check("tech_level", True, _("技术水平为%(label)s。") % {"label": label})
     return Check("tech_level", False, _("技术水平为“%(label)s”，须达到国内领先或国际先进水平。") % {"label": label})
@@ -389,7 +359,8 @@ def check_ip_owned(new_product: NewProductFacts) -> Check:
 
 def check_comparison(comparison: Mapping[str, tuple[Decimal | None, Decimal | None]]) -> Check:
     missing, worse, better, same = [], [], [], []
-    for key, (label, lower_is_better) in INDICATORS.items():
+    for key, (msgid, lower_is_better) in INDICATORS.items():
+        label = _(msgid)
         traditional, new = comparison.get(key, (None, None))
         if traditional is None or new is None:
             missing.append(label)
@@ -429,7 +400,7 @@ def new_product_checks(new_product: NewProductFacts | None, category) -> list[Ch
         missing = _("申报书尚未填写，")
         return [
             Check("rd_investment", False, missing + _("无法判断研发投入是否不少于%(limit)s。")
-                  % {"limit": yuan(category.min_rd_investment_yuan)}),
+                  % {"limit": money(category.min_rd_investment_yuan)}),
             Check("industrialized", False, missing + _("无法判断是否已实现产业化。")),
             Check("tech_level", False, missing + _("无法判断技术水平。")),
             Check("patents", False, missing + _("无法判断是否拥有%(n)s项以上专利。") % {"n": category.min_patents}),
@@ -449,14 +420,18 @@ def new_product_checks(new_product: NewProductFacts | None, category) -> list[Ch
 # ---------------------------------------------------------------------------------------------- the engine
 
 
-def common_checks(category, enterprise: EnterpriseFacts, *, reference_date: dt.date, size=None) -> list[Check]:
+def common_checks(
+    category, enterprise: EnterpriseFacts, *, reference_date: dt.date, size=None, units: Mapping[str, str] | None = None
+) -> list[Check]:
+    if units is None:
+        units = current_units()
     if size is None:
         size = sizeclass.classify(
             enterprise.industry, enterprise.employees, enterprise.revenue_yuan, enterprise.assets_yuan
         )
     return [
-        check_registered_region(enterprise),
-        check_tax_region(enterprise),
+        check_registered_region(enterprise, units=units),
+        check_tax_region(enterprise, units=units),
         check_independent_legal_person(enterprise),
         check_operating_years(enterprise, reference_date=reference_date, min_years=category.min_operating_years),
         check_sound_management(enterprise),
@@ -473,19 +448,26 @@ def evaluate(
     demonstration: DemonstrationFacts | None = None,
     new_product: NewProductFacts | None = None,
     reference_date: dt.date,
+    units: Mapping[str, str] | None = None,
 ) -> EligibilityResult:
-    """Every rule of the category for this enterprise at the reference date."""
+    """Every rule of the category for this enterprise at the reference date.
+
+    ``units`` is {code: name} of the county-level units a registered and tax region must be one of; by default
+    the installed source's (``set_units_source``: the Region rows, see accounts.selectors.county_units).
+    """
     if category.code not in CATEGORY_CODES:
         raise ValueError(f"unknown category {category.code!r}")
+    if units is None:
+        units = current_units()
     with pinned_language():
-        return _evaluate(category, enterprise, demonstration, new_product, reference_date)
+        return _evaluate(category, enterprise, demonstration, new_product, reference_date, units)
 
 
-def _evaluate(category, enterprise, demonstration, new_product, reference_date):
+def _evaluate(category, enterprise, demonstration, new_product, reference_date, units):
     size = sizeclass.classify(
         enterprise.industry, enterprise.employees, enterprise.revenue_yuan, enterprise.assets_yuan
     )
-    checks = common_checks(category, enterprise, reference_date=reference_date, size=size)
+    checks = common_checks(category, enterprise, reference_date=reference_date, size=size, units=units)
     if category.code == DEMONSTRATION:
         checks += demonstration_checks(demonstration, category)
     else:

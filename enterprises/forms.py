@@ -7,14 +7,23 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import mobile_validator
+from accounts.selectors import county_units
 from enterprises import eligibility as el
 from enterprises.models import Declaration
 from enterprises.services import DECLARATION_WORDING
 from enterprises.sizeclass import GBT4754_SECTIONS, INDUSTRY_LABELS
 from enterprises.uscc import InvalidCreditCode, normalise
+from programmes.models import Category
+from programmes.vocabulary import AREAS, COMPARISON_ROWS, SOFTWARE_KINDS, TECH_LEVELS
 
 OUTSIDE = "outside"
-REGION_CHOICES = [("", _("请选择"))] + list(el.YANGZHOU_UNITS.items()) + [(OUTSIDE, _("扬州市以外地区"))]
+
+
+def region_choices():
+    """The county-level units from the Region rows (read when a form is rendered), then 'outside Yangzhou'."""
+    return [("", _("请选择")), *county_units().items(), (OUTSIDE, _("扬州市以外地区"))]
+
+
 INDUSTRY_CHOICES = [("", _("请选择"))] + [
     (f"{letter} {name}", [(code, INDUSTRY_LABELS[code]) for code in codes]) for letter, name, codes in GBT4754_SECTIONS
 ]
@@ -76,7 +85,7 @@ class RegionMixin:
 
     @staticmethod
     def region_initial(code):
-        if not code or code in el.YANGZHOU_UNITS:
+        if not code or code in county_units():
             return code, ""
         return OUTSIDE, code
 
@@ -96,12 +105,12 @@ class ProfileForm(RegionMixin, forms.Form):
     )
     email = forms.EmailField(label=_("电子邮箱"), required=False, error_messages={"invalid": _("电子邮箱格式不正确。")})
     registered_region = forms.ChoiceField(
-        label=_("注册地"), choices=REGION_CHOICES, error_messages=_required(_("注册地"))
+        label=_("注册地"), choices=region_choices, error_messages=_required(_("注册地"))
     )
     registered_region_other = forms.CharField(
         label=_("注册地行政区划代码（扬州市以外时填写）"), max_length=6, required=False
     )
-    tax_region = forms.ChoiceField(label=_("纳税地"), choices=REGION_CHOICES, error_messages=_required(_("纳税地")))
+    tax_region = forms.ChoiceField(label=_("纳税地"), choices=region_choices, error_messages=_required(_("纳税地")))
     tax_region_other = forms.CharField(label=_("纳税地行政区划代码（扬州市以外时填写）"), max_length=6, required=False)
     established_on = forms.DateField(
         label=_("成立日期"),
@@ -208,8 +217,8 @@ class RegistrationForm(CreditCodeMixin, ProfileForm):
 
 # ---------------------------------------------------------------------------------------------- self-check
 
-CATEGORY_CHOICES = [(el.DEMONSTRATION, _("示范/试点企业")), (el.NEW_PRODUCT, _("研发推广应用新产品新技术"))]
-TECH_CHOICES = [("", _("请选择"))] + list(el.TECH_LEVELS.items())
+CATEGORY_CHOICES = Category.Code.choices
+TECH_CHOICES = [("", _("请选择")), *TECH_LEVELS]
 
 
 class SelfCheckForm(RegionMixin, forms.Form):
@@ -224,12 +233,12 @@ class SelfCheckForm(RegionMixin, forms.Form):
         error_messages={"invalid": _("判断基准日格式应为 YYYY-MM-DD。")},
     )
     registered_region = forms.ChoiceField(
-        label=_("注册地"), choices=REGION_CHOICES, error_messages=_required(_("注册地"))
+        label=_("注册地"), choices=region_choices, error_messages=_required(_("注册地"))
     )
     registered_region_other = forms.CharField(
         label=_("注册地行政区划代码（扬州市以外时填写）"), max_length=6, required=False
     )
-    tax_region = forms.ChoiceField(label=_("纳税地"), choices=REGION_CHOICES, error_messages=_required(_("纳税地")))
+    tax_region = forms.ChoiceField(label=_("纳税地"), choices=region_choices, error_messages=_required(_("纳税地")))
     tax_region_other = forms.CharField(label=_("纳税地行政区划代码（扬州市以外时填写）"), max_length=6, required=False)
     independent_legal_person = forms.BooleanField(label=_("具有独立法人资格"), required=False)
     established_on = forms.DateField(
@@ -249,11 +258,11 @@ class SelfCheckForm(RegionMixin, forms.Form):
     # 示范/试点
     investment_yuan = _money(_("近两年信息化、智能化投入总额（元）"))
     areas = forms.MultipleChoiceField(
-        label=_("申报环节"), choices=list(el.AREAS.items()), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("申报环节"), choices=AREAS, widget=forms.CheckboxSelectMultiple, required=False
     )
     management_software = forms.MultipleChoiceField(
         label=_("已应用的关键生产管理软件"),
-        choices=list(el.SOFTWARE_KINDS.items()),
+        choices=SOFTWARE_KINDS,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -280,8 +289,8 @@ class SelfCheckForm(RegionMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, (label, lower) in el.INDICATORS.items():
-            hint = _("越低越好") if lower else _("越高越好")
+        for key, label, _unit, _target, direction in COMPARISON_ROWS:
+            hint = _("越低越好") if direction == "down" else _("越高越好")
             self.fields[f"{key}_traditional"] = forms.DecimalField(
                 label=format_lazy(_("{label}：传统产品"), label=label), required=False, help_text=hint,
                 error_messages={"invalid": format_lazy(_("{label}请填写数字。"), label=label)},
@@ -312,7 +321,7 @@ class SelfCheckForm(RegionMixin, forms.Form):
         return data
 
     def comparison_fields(self):
-        return [(self[f"{key}_traditional"], self[f"{key}_new"]) for key in el.INDICATORS]
+        return [(self[f"{key}_traditional"], self[f"{key}_new"]) for key in COMPARISON_ROWS.codes]
 
     def sections(self):
         """(legend, bound fields) in the order the page shows them."""
@@ -355,7 +364,7 @@ class SelfCheckForm(RegionMixin, forms.Form):
             tech_level=d.get("tech_level") or "other",
             patents=d.get("patents") or 0,
             ip_owned=d.get("ip_owned", False),
-            comparison={k: (d.get(f"{k}_traditional"), d.get(f"{k}_new")) for k in el.INDICATORS},
+            comparison={k: (d.get(f"{k}_traditional"), d.get(f"{k}_new")) for k in COMPARISON_ROWS.codes},
         )
         return d["category"], d.get("reference_date"), enterprise, demonstration, new_product
 

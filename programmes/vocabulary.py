@@ -1,42 +1,80 @@
 """The programme's vocabulary: every field choice and its Chinese label, defined once.
 
 The form definitions, the eligibility engine, the PDF, the pages and the API import these; nothing else
-spells a choice's label. Codes are stable (stored in application data and snapshots); labels are msgids
-translated by Django i18n.
+spells a choice's label (tests/programmes/test_vocabulary.py checks the source tree for a second spelling).
+Codes are stable (stored in application data and snapshots); labels are msgids translated by Django i18n.
+
+Each vocabulary is a `Choices`: a tuple of ``(code, lazy label, *extra)`` rows, usable wherever Django or the
+form definition takes choices, plus ``codes``, ``labels`` (code → lazy label) and ``msgids`` (code → the
+Chinese msgid, for hot paths that memoise their lookups, e.g. ``enterprises.i18n.gettext_fast``).
+Regions are data (``accounts.Region`` rows, see ``accounts.selectors.county_units``), not vocabulary.
 """
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as _  # marks the msgids; Choices makes them lazy
 
-AREAS = (
+
+class Choices(tuple):
+    """``Choices((code, msgid, *extra), …)``: rows ``(code, gettext_lazy(msgid), *extra)``."""
+
+    def __new__(cls, *rows):
+        self = super().__new__(cls, tuple((code, gettext_lazy(msgid), *extra) for code, msgid, *extra in rows))
+        self._rows = rows
+        self.codes = tuple(row[0] for row in rows)
+        self.msgids = {row[0]: row[1] for row in rows}
+        self.labels = {row[0]: row[1] for row in self}
+        return self
+
+    def label(self, code):
+        """The lazy label of ``code``; an unknown code is returned as it is (old data stays readable)."""
+        return self.labels.get(code, code)
+
+    # Immutable: copies are the object itself; pickling rebuilds it from the msgids.
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return (_rebuild, (self._rows,))
+
+
+def _rebuild(rows):
+    return Choices(*rows)
+
+
+AREAS = Choices(
     ("rd_design", _("研发设计")),
     ("production_control", _("生产管控")),
     ("sales_operations", _("购销经营")),
     ("product_service_innovation", _("产品和服务创新")),
 )
-INVESTMENT_KINDS = (("hardware", _("硬件")), ("software", _("软件")), ("service", _("服务")))
-SOFTWARE_KINDS = (
+INVESTMENT_KINDS = Choices(("hardware", _("硬件")), ("software", _("软件")), ("service", _("服务")))
+SOFTWARE_KINDS = Choices(
     ("ERP", _("企业资源计划（ERP）")),
     ("MES", _("制造执行系统（MES）")),
     ("SCM", _("供应链管理（SCM）")),
     ("PDM_PLM", _("产品数据管理（PDM/PLM）")),
     ("CRM", _("客户关系管理（CRM）")),
 )
-TECH_LEVELS = (
+TECH_LEVELS = Choices(
     ("domestic_leading", _("国内领先")),
     ("international_advanced", _("国际先进")),
     ("other", _("其他")),
 )
-IP_TYPES = (
+IP_TYPES = Choices(
     ("invention", _("发明专利")),
     ("utility_model", _("实用新型专利")),
     ("design", _("外观设计专利")),
     ("software_copyright", _("软件著作权")),
 )
-OWNERSHIP = (("own", _("自主研发")), ("transferred", _("依法受让")))
+OWNERSHIP = Choices(("own", _("自主研发")), ("transferred", _("依法受让")))
 PATENT_TYPES = {"invention", "utility_model", "design"}
 
 # 三降低两提升 with the 2015 pilot targets (docs/domain.md §5): a reference shown beside the figures, not a rule.
-COMPARISON_ROWS = (
+# (code, label, default unit, reference target in percent, direction: "down" = lower is better, "up" = higher)
+COMPARISON_ROWS = Choices(
     ("operating_cost", _("运营成本"), "元/件", 20, "down"),
     ("development_cycle_days", _("产品研制周期"), "天", 20, "down"),
     ("defect_rate", _("产品不良品率"), "%", 10, "down"),

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shenbao.context_processors.site",
             ],
+            "libraries": {"formatting": "core.templatetags.formatting"},
         },
     },
 ]

@@ -91,7 +91,7 @@ def test_public_self_check(page, demo):
     result.wait_for()
     assert result.get_attribute("data-eligible") == "false"
     assert page.locator("[data-code=investment]").get_attribute("data-passed") == "false"
-    assert "须超过500,000.00元" in page.locator("[data-code=investment]").inner_text()
+    assert "须超过500,000.00 元" in page.locator("[data-code=investment]").inner_text()
     assert page.locator("[data-code=operating_years]").get_attribute("data-passed") == "false"
     assert page.locator("[data-code=areas]").get_attribute("data-passed") == "true"
     assert page.locator("[data-size-class]").get_attribute("data-size-class") == "small"

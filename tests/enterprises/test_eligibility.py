@@ -6,8 +6,14 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import Region
+from accounts.regions import REGIONS
+from accounts.selectors import clear_county_units, county_units
 from enterprises import eligibility as el
 from enterprises.eligibility import DefaultThresholds, DemonstrationFacts, EnterpriseFacts, NewProductFacts, evaluate
+
+# The county-level units as the data migration writes them, without the database: the engine is pure.
+UNITS = {code: name for code, name, kind, *_bureaus in REGIONS if kind != "city"}
 
 REF = dt.date(2019, 5, 15)
 DEMO = DefaultThresholds(code="demonstration")
@@ -51,6 +57,12 @@ NEW_PRODUCT = NewProductFacts(
 )
 
 
+@pytest.fixture(autouse=True)
+def pure_units(monkeypatch):
+    """The engine's default source of units is the Region table; these unit tests give it the data directly."""
+    monkeypatch.setattr(el, "_units_source", lambda: UNITS)
+
+
 def check(result, code):
     return next(c for c in result.checks if c.code == code)
 
@@ -84,13 +96,13 @@ def test_investment_must_exceed_500000(amount, passed):
     result = demo(investment_yuan=Decimal(amount))
     c = check(result, "investment")
     assert c.passed is passed and result.eligible is passed
-    assert "500,000.00元" in c.message and f"{Decimal(amount):,.2f}元" in c.message
+    assert "500,000.00 元" in c.message and f"{Decimal(amount):,.2f} 元" in c.message
 
 
 def test_threshold_is_data_not_code():
     call_2019 = DefaultThresholds(code="demonstration", investment_exceeds_yuan=Decimal("600000"))
     assert not check(demo(category=call_2019, investment_yuan=Decimal("599999.99")), "investment").passed
-    assert "600,000.00元" in check(demo(category=call_2019, investment_yuan=Decimal("1")), "investment").message
+    assert "600,000.00 元" in check(demo(category=call_2019, investment_yuan=Decimal("1")), "investment").message
     assert check(demo(category=call_2019, investment_yuan=Decimal("600000.01")), "investment").passed
 
 
@@ -101,7 +113,7 @@ def test_online_share_at_least_50_percent(share, passed):
     result = demo(areas=("sales_operations",), management_software=(), online_sales_share=share and Decimal(share))
     c = check(result, "areas")
     assert c.passed is passed
-    assert "50%" in c.message
+    assert "50.0%" in c.message
 
 
 @pytest.mark.parametrize(
@@ -137,13 +149,13 @@ def test_one_qualifying_area_is_enough_and_none_fails():
         areas=("sales_operations", "production_control"), management_software=(), online_sales_share=Decimal("0.1")
     )
     c = check(both_fail, "areas")
-    assert not c.passed and "10%" in c.message and "0项" in c.message
+    assert not c.passed and "10.0%" in c.message and "0项" in c.message
 
 
 @pytest.mark.parametrize(("amount", "passed"), [("299999.99", False), ("300000", True), ("300000.01", True)])
 def test_rd_investment_at_least_300000(amount, passed):
     c = check(newp(rd_investment_yuan=Decimal(amount)), "rd_investment")
-    assert c.passed is passed and "300,000.00元" in c.message
+    assert c.passed is passed and "300,000.00 元" in c.message
 
 
 @pytest.mark.parametrize(
@@ -197,9 +209,40 @@ def test_each_common_rule_fails_alone(changes, code):
     assert [c.code for c in result.checks if not c.passed] == [code]
 
 
-@pytest.mark.parametrize("region", list(el.YANGZHOU_UNITS))
+@pytest.mark.parametrize("region", list(UNITS))
 def test_all_nine_units_are_in_yangzhou(region):
+    assert len(UNITS) == 9
     assert check(demo(enterprise=ent(registered_region=region, tax_region=region)), "registered_region").passed
+
+
+def test_units_are_an_argument_of_the_engine():
+    result = evaluate(DEMO, enterprise=ENTERPRISE, demonstration=DEMONSTRATION, reference_date=REF, units={})
+    assert not check(result, "registered_region").passed and not check(result, "tax_region").passed
+    renamed = {"321003": "新邗江区"}
+    result = evaluate(DEMO, enterprise=ENTERPRISE, demonstration=DEMONSTRATION, reference_date=REF, units=renamed)
+    assert check(result, "registered_region").passed and "新邗江区" in check(result, "registered_region").message
+
+
+@pytest.fixture
+def units_from_the_database(monkeypatch):
+    monkeypatch.setattr(el, "_units_source", county_units)
+    clear_county_units()
+    yield
+    clear_county_units()  # the rows of this test are rolled back without a signal
+
+
+@pytest.mark.django_db
+def test_regions_are_read_from_the_region_rows(units_from_the_database):
+    assert county_units() == UNITS  # the data migration's rows
+    assert not check(demo(enterprise=ent(registered_region="321099", tax_region="321099")), "tax_region").passed
+    Region.objects.create(
+        code="321099", name="扬州新区", kind=Region.Kind.ZONE, industry_bureau="新区经发局", finance_bureau="新区财政局"
+    )
+    result = demo(enterprise=ent(registered_region="321099", tax_region="321099"))
+    assert check(result, "registered_region").passed and "扬州新区" in check(result, "tax_region").message
+    Region.objects.filter(code="321099").delete()  # deleting a row clears the memo too
+    assert "321099" not in county_units()
+    assert "321000" not in county_units()  # the city itself is not a county-level unit
 
 
 def test_micro_is_allowed_and_size_message_names_class():

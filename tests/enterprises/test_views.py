@@ -236,5 +236,5 @@ def test_dashboard_judges_category_rules_on_the_application(client, cast):
     text = client.get(reverse("enterprises:dashboard")).content.decode()
     demonstration, new_product = text.split('data-category="demonstration"')[1].split('data-category="new_product"')
     assert "类别条件按本单位的申报书判断" in demonstration and "申报书尚未填写" not in demonstration
-    assert "近两年持续投入总额0.00元" in demonstration
+    assert "近两年持续投入总额0.00 元" in demonstration
     assert "申报书尚未填写" in new_product
