@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from applications import forms_schema, selectors, services, workflow
+from applications import forms, selectors, services, workflow
 from core.api_errors import json_response
 from core.errors import Conflict, DomainError
 from programmes.models import Category
@@ -115,10 +115,14 @@ def application_out(application, user, *, errors=None):
 )
 def form_schema(request, call_id: int, code: str):
     call = get_object_or_404(calls_public(), pk=call_id)
-    get_object_or_404(Category, call=call, code=code)
-    if code not in forms_schema.FORMS:
-        raise HttpError(404, "该类别没有申请书定义。")
-    return forms_schema.json_schema(forms_schema.definition_for(code), call=call)
+    category = get_object_or_404(Category.objects.select_related("call"), call=call, code=code)
+    try:
+        version = forms.lookup.current_version(category)
+    except LookupError as exc:
+        raise HttpError(404, "该类别没有申请书定义。") from exc
+    schema = forms.json_schema(forms.definition_for_version(version, year=call.year), call=call)
+    schema["x-form-version"] = version.version
+    return schema
 
 
 @router.get("/applications", summary="我可以查看的申报书")

@@ -57,10 +57,10 @@ NEW_PRODUCT_DATA = {
     "industrialization_status": "2018 年形成年产 2 万台的生产能力，已批量销售。",
     "cases": "已在扬州、泰州 36 家工厂应用，例如某纺织厂配电房故障停机由每年 5 次降至 1 次。",
     "sales": {
-        "enterprise_2017_yuan": "8600000.00",
-        "enterprise_2018_yuan": "11200000.00",
-        "product_2018_yuan": "4300000.00",
-        "taxes_2018_yuan": "520000.00",
+        "enterprise_prev_year_yuan": "8600000.00",
+        "enterprise_year_yuan": "11200000.00",
+        "product_year_yuan": "4300000.00",
+        "taxes_year_yuan": "520000.00",
     },
     "rd_investments": [
         {"date": "2017-05-10", "content": "终端硬件研发与样机试制", "amount_yuan": "210000.00"},

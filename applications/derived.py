@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from applications.forms_schema import parse_date, parse_money, parse_number
+from applications.forms import parse_date, parse_money, parse_number
 from programmes.vocabulary import COMPARISON_ROWS, PATENT_TYPES
 
 ZERO = Decimal("0.00")
@@ -122,7 +122,9 @@ def new_product_figures(data: dict) -> dict:
         "ip_owned": ip_owned,
         "industrialized": data.get("industrialized") is True,
         "tech_level": data.get("tech_level") or "",
-        "product_2018_yuan": _s(_money(sales.get("product_2018_yuan"))),
+        # The call year's new-product sales; `product_2018_yuan` is its old name, kept for API clients.
+        "product_year_yuan": _s(_money(sales.get("product_year_yuan"))),
+        "product_2018_yuan": _s(_money(sales.get("product_year_yuan"))),
         "comparison": comparison,
     }
 

@@ -1,11 +1,11 @@
 """The form definition turned into what the templates render: sections, fields, table rows, error messages.
 
-Field names are the JSON paths (``investments.0.amount_yuan``) that `forms_schema.parse_post` reads back.
+Field names are the JSON paths (``investments.0.amount_yuan``) that `forms.parse_post` reads back.
 """
 
 from __future__ import annotations
 
-from applications.forms_schema import Field, Group, Matrix, Table
+from applications.forms import Field, Group, Matrix, Table
 
 BLANK_ROWS = 1
 

@@ -1,6 +1,6 @@
 """Applications (申报书): the draft an enterprise fills, its materials, and the frozen submission.
 
-The form itself is JSON (`data`) validated by the category's form definition (applications/forms_schema.py),
+The form itself is JSON (`data`) validated by the form definition version it was started on (applications/forms/),
 so that a later call can change its form in data. What the county and city review is the Snapshot,
 never the live draft.
 """
@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Region
-from programmes.models import Call, Category, MaterialItem
+from programmes.models import Call, Category, CategoryForm, MaterialItem
 
 
 class Application(models.Model):
@@ -36,6 +36,10 @@ class Application(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # The version of the category's form definition the application was started on; it keeps it for good.
+    form_version = models.ForeignKey(
+        CategoryForm, verbose_name=_("申请书定义版本"), on_delete=models.PROTECT, related_name="applications"
+    )
     data = models.JSONField(_("申报书内容"), default=dict, blank=True)
     # Optimistic locking: every save of the draft must name the version it was based on.
     version = models.PositiveIntegerField(_("草稿版本"), default=1)
@@ -58,6 +62,12 @@ class Application(models.Model):
 
     def __str__(self):
         return self.receipt_no or f"{self.enterprise} · {self.category.name}（{self.get_status_display()}）"
+
+    def save(self, *args, **kwargs):
+        # Started on the category's current form version unless one is given (services always give it).
+        if self.form_version_id is None and self.category_id is not None:
+            self.form_version = CategoryForm.objects.filter(category_id=self.category_id).order_by("-version").first()
+        super().save(*args, **kwargs)
 
 
 def material_path(instance, filename):

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications.forms.legacy import snapshot_form
 from core.fonts import FONT_STACK, font_face_css
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -129,7 +130,7 @@ def print_css_context(footer_left=""):
 
 
 def build_context(snapshot, *, verify_url):
-    form = snapshot.get("form") or {}
+    form = snapshot_form(snapshot)  # a snapshot written before the relative keys reads as today's
     digest = verify_url.rstrip("/").rsplit("/", 1)[-1]
     receipt_no = snapshot.get("receipt_no") or ""
     context = {
@@ -481,10 +482,10 @@ def new_product_context(form):
         "industrialized": form.get("industrialized"),
         "cases": paragraphs(form.get("cases")),
         "sales": {
-            "enterprise_2017": money(sales.get("enterprise_2017_yuan")),
-            "enterprise_2018": money(sales.get("enterprise_2018_yuan")),
-            "product_2018": money(sales.get("product_2018_yuan")),
-            "taxes_2018": money(sales.get("taxes_2018_yuan")),
+            "enterprise_prev_year": money(sales.get("enterprise_prev_year_yuan")),
+            "enterprise_year": money(sales.get("enterprise_year_yuan")),
+            "product_year": money(sales.get("product_year_yuan")),
+            "taxes_year": money(sales.get("taxes_year_yuan")),
         },
         "rd_investments": rd_rows,
         "rd_total": money(rd_total),

@@ -12,6 +12,7 @@ from applications import derived as derived_mod
 from applications.models import Application
 from applications.workflow import EDITABLE_STATUSES
 from programmes.models import SHANGHAI, Call
+from applications.forms.legacy import snapshot_form
 
 
 def applications_visible_to(user):

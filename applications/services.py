@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region
-from applications import forms_schema, selectors, workflow
+from applications import forms, selectors, workflow
 from applications.models import Application, ReceiptCounter, Snapshot
 from audit.services import audit_record
 from core.errors import Conflict, DomainError, PermissionDeniedError
 
-SNAPSHOT_SCHEMA = "shenbao.application.v1"
+# v2: records `form_version`; form keys relative to the call's year (docs/application-data.md).
+SNAPSHOT_SCHEMA = "shenbao.application.v2"
 
 DECLARATION_TEXT = (
     "承诺书：本单位郑重承诺，所提交的申报书及全部申报材料真实、准确、完整，无任何虚假内容；"
@@ -88,15 +89,17 @@ def application_create(*, call, category, actor) -> Application:
     now = timezone.now()
     if not call.opens_at <= now.replace(microsecond=0) <= call.deadline:
         raise Conflict(_("本批次当前不在受理时间内（%(status)s），不能新建申报书。") % {"status": call.status_label})
-    definition = forms_schema.definition_for(category.code)
+    form_version = forms.lookup.current_version(category)
+    definition = forms.definition_for_version(form_version, year=call.year)
     try:
         with transaction.atomic():
             application = Application.objects.create(
                 call=call,
                 category=category,
+                form_version=form_version,
                 enterprise=actor.organisation,
                 created_by=actor,
-                data=forms_schema.empty_data(definition, call=call),
+                data=forms.empty_data(definition, call=call),
             )
             audit_record(action="application.create", actor=actor, obj=application, summary=category.name)
     except IntegrityError as exc:
@@ -122,10 +125,10 @@ def application_save_draft(*, application, data, version, actor):
         version = int(version)
     except (TypeError, ValueError) as exc:
         raise DomainError(_("缺少草稿版本号（version），请刷新页面后重试。"), field="version") from exc
-    definition = forms_schema.definition_for(application.category.code)
+    definition = forms.definition_for_application(application)
     try:
-        clean, errors = forms_schema.validate(definition, data, call=application.call)
-    except forms_schema.StructureError as exc:
+        clean, errors = forms.validate(definition, data, call=application.call)
+    except forms.StructureError as exc:
         raise DomainError(exc.errors[0]["message"], errors=exc.errors) from exc
     now = timezone.now()
     changed = Application.objects.filter(
@@ -156,10 +159,10 @@ def _submission_action(application):
 
 def submission_problems(application, *, declaration, profile, figures, eligibility) -> list[dict]:
     """Everything that stops the submission, all at once: fields, materials, eligibility, declaration."""
-    definition = forms_schema.definition_for(application.category.code)
+    definition = forms.definition_for_application(application)
     try:
-        _clean, errors = forms_schema.validate(definition, application.data, call=application.call, for_submission=True)
-    except forms_schema.StructureError as exc:
+        _clean, errors = forms.validate(definition, application.data, call=application.call, for_submission=True)
+    except forms.StructureError as exc:
         errors = list(exc.errors)
     if profile is None:
         errors.append({"field": "enterprise", "message": _("请先在“企业信息”中填写并保存本单位的基本情况。")})
@@ -220,6 +223,7 @@ def build_snapshot(application, *, receipt_no, version, submitted_at, profile_js
             "investment_period": [call.investment_period_start.isoformat(), call.investment_period_end.isoformat()],
         },
         "category": {"code": category.code, "name": category.name},
+        "form_version": {"id": application.form_version_id, "version": application.form_version.version},
         "enterprise": profile_json,
         "form": application.data,
         "derived": figures,

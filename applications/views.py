@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import forms_schema, layout, selectors, services, workflow
+from applications import forms, layout, selectors, services, workflow
 from core.errors import Conflict, DomainError
 from programmes import vocabulary
 from programmes.models import Call
@@ -55,11 +55,11 @@ def _page(request, application, *, data=None, errors=None, submit_errors=None, s
     editable = selectors.is_editable(application) and rules.has_perm(
         "applications.change_application", request.user, application
     )
-    definition = forms_schema.definition_for(application.category.code)
+    definition = forms.definition_for_application(application)
     if errors is None and editable:
         try:
-            _clean, errors = forms_schema.validate(definition, application.data, call=application.call)
-        except forms_schema.StructureError as exc:
+            _clean, errors = forms.validate(definition, application.data, call=application.call)
+        except forms.StructureError as exc:
             errors = exc.errors
     profile, profile_json = _profile(application)
     snapshot = services.latest_snapshot(application)
@@ -124,8 +124,8 @@ def application_detail(request, pk):
     if request.method != "POST":
         return _page(request, application)
     # The plain (no-JavaScript) form: save the draft, then submit when asked.
-    definition = forms_schema.definition_for(application.category.code)
-    data = forms_schema.parse_post(definition, request.POST)
+    definition = forms.definition_for_application(application)
+    data = forms.parse_post(definition, request.POST)
     try:
         application, errors = services.application_save_draft(
             application=application, data=data, version=request.POST.get("version"), actor=request.user
@@ -167,8 +167,8 @@ def application_autosave(request, pk):
     if request.method != "POST":
         return _json_error(_("只接受 POST。"), 405)
     application = selectors.application_for(request.user, pk)
-    definition = forms_schema.definition_for(application.category.code)
-    data = forms_schema.parse_post(definition, request.POST)
+    definition = forms.definition_for_application(application)
+    data = forms.parse_post(definition, request.POST)
     try:
         application, errors = services.application_save_draft(
             application=application, data=data, version=request.POST.get("version"), actor=request.user

@@ -94,6 +94,7 @@ def main():
     services._queue_pdf = lambda application_id: None  # submission without the PDF
     _historic, call = load_programmes()
     category = call.categories.get(code="demonstration")
+    form_version = category.form_versions.order_by("-version").first()
     items = list(category.material_items.all())
 
     from django.core.files.storage import default_storage
@@ -140,7 +141,12 @@ def main():
         apps = Application.objects.bulk_create(
             [
                 Application(
-                    call=call, category=category, enterprise_id=u.organisation_id, created_by=u, data=DEMONSTRATION_DATA
+                    call=call,
+                    category=category,
+                    form_version=form_version,
+                    enterprise_id=u.organisation_id,
+                    created_by=u,
+                    data=DEMONSTRATION_DATA,
                 )
                 for u in users
             ]
@@ -199,12 +205,13 @@ def main():
         f"p95 {ms(pct(api_timings, 95))}, max {ms(max(api_timings))}"
     )
 
-    from applications.forms_schema import definition_for
-    from tests.applications.test_forms_schema import as_post
+    from applications.forms import definition_for_application
+    from tests.applications.core_helpers import as_post
 
     page = Client()
     page.force_login(editors[0])
-    post = as_post(definition_for("demonstration"), Application.objects.get(pk=editor_app.pk).data)
+    editor_app = Application.objects.get(pk=editor_app.pk)
+    post = as_post(definition_for_application(editor_app), editor_app.data)
     timings = []
     for i in range(args.autosaves):
         post.update({"version": str(version), "summary": f"页面自动保存 {i}"})

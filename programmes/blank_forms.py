@@ -16,8 +16,8 @@ BLANK_FORMS = [
     ("new_product", "附件2：扬州市“互联网+小微企业”研发推广应用新产品新技术申请书", "附件2-新产品新技术申请书.pdf"),
 ]
 
-# The 2018 call's investment period (近两年): the blank form's year columns.
-YEARS = [2017, 2018]
+# The notice's call year: the blank forms of the 2018 notice have the columns 2017 and 2018 (近两年).
+NOTICE_YEAR = 2018
 SOFTWARE = [
     "企业资源计划（ERP）",
     "制造执行系统（MES）",
@@ -35,13 +35,15 @@ COMPARISON = [
 ]
 
 
-def blank_context(category_code):
+def blank_context(category_code, *, year: int = NOTICE_YEAR):
     from programmes.demo import MATERIALS  # demo imports this module: import lazily
 
     titles = {code: title for code, title, _filename in BLANK_FORMS}
     return {
         "title": titles[category_code],
-        "years": YEARS,
+        "years": [year - 1, year],
+        "year": year,
+        "prev_year": year - 1,
         "areas": AREAS,
         "software": SOFTWARE,
         "comparison": COMPARISON,
@@ -54,14 +56,14 @@ def blank_context(category_code):
     }
 
 
-def render_blank_form_html(category_code):
+def render_blank_form_html(category_code, *, year: int = NOTICE_YEAR):
     if category_code not in dict((code, 1) for code, _t, _f in BLANK_FORMS):
         raise ValueError(f"unknown category {category_code!r}")
     with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(f"programmes/blank_{category_code}.html", blank_context(category_code))
+        return render_to_string(f"programmes/blank_{category_code}.html", blank_context(category_code, year=year))
 
 
-def render_blank_form(category_code):
+def render_blank_form(category_code, *, year: int = NOTICE_YEAR):
     from weasyprint import HTML
 
-    return HTML(string=render_blank_form_html(category_code), base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=render_blank_form_html(category_code, year=year), base_url=str(settings.BASE_DIR)).write_pdf()

@@ -2,12 +2,24 @@
 30-day demo copy that opens today so the demo can be used at any date."""
 
 import datetime as dt
+import functools
+import json
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from programmes.blank_forms import BLANK_FORMS, render_blank_form
-from programmes.models import SHANGHAI, Call, Category, MaterialItem, Notice, NoticeAttachment, end_of_day
+from programmes.models import (
+    SHANGHAI,
+    Call,
+    Category,
+    CategoryForm,
+    MaterialItem,
+    Notice,
+    NoticeAttachment,
+    end_of_day,
+)
 from programmes.seed import notice_2018
 
 NOTICE_SLUG = "yz-2018-internet-plus-smes"
@@ -60,12 +72,31 @@ MATERIALS = {
 }
 
 
+# The 2018 call's two form definitions, serialised from applications/forms/definitions.py (the source; a test
+# checks that this file matches it): version 1 of the categories created here.
+BUILTIN_FORMS = Path(__file__).resolve().parent / "form_definitions" / "2018.json"
+
+
+@functools.cache
+def _builtin_forms_text():
+    return BUILTIN_FORMS.read_text(encoding="utf-8")
+
+
+def builtin_form_definitions() -> dict:
+    """{category code: definition JSON} of the 2018 call (a fresh copy each time)."""
+    return json.loads(_builtin_forms_text())
+
+
 def ensure_categories(call):
-    """The two categories of the notice with their materials checklist; idempotent."""
+    """The two categories of the notice with their materials checklist and form definition; idempotent."""
+    definitions = None
     for order, (code, name, short) in enumerate(CATEGORIES, start=1):
         category, _ = Category.objects.get_or_create(
             call=call, code=code, defaults={"name": name, "short_code": short, "sort_order": order}
         )
+        if not category.form_versions.exists():
+            definitions = definitions or builtin_form_definitions()
+            CategoryForm.objects.create(category=category, version=1, definition=definitions[code])
         for item_order, (item_code, item_name, multiple) in enumerate(MATERIALS[code], start=1):
             MaterialItem.objects.get_or_create(
                 category=category,

@@ -170,6 +170,29 @@ class Category(models.Model):
         return f"{self.call.title} · {self.name}"
 
 
+class CategoryForm(models.Model):
+    """One version of a category's application form: the definition as data (applications/forms/serialise.py).
+
+    A new call's categories start with version 1 (the built-in 2018 definitions, or a copy of the source call's
+    current version); an application keeps the version it was started on (`Application.form_version`).
+    Versions are never edited: a changed form is a new version.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="form_versions")
+    version = models.PositiveIntegerField(_("版本"))
+    definition = models.JSONField(_("申请书定义"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category", "-version"]
+        verbose_name = _("申请书定义版本")
+        verbose_name_plural = _("申请书定义版本")
+        constraints = [models.UniqueConstraint(fields=["category", "version"], name="one_form_version_number")]
+
+    def __str__(self):
+        return f"{self.category} v{self.version}"
+
+
 class MaterialItem(models.Model):
     """One row of the notice's materials checklist (section 三) for a category."""
 

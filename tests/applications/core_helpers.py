@@ -7,6 +7,7 @@ from stdnum.cn import uscc as _uscc
 
 from applications import services
 from applications.demo import DEMONSTRATION_DATA, NEW_PRODUCT_DATA, attach_all_materials
+from applications.forms import Group, Matrix, Table
 from enterprises.models import Declaration
 from enterprises.services import profile_save
 from tests.factories import CallFactory
@@ -75,3 +76,26 @@ def complete(user, call, code="demonstration", *, region="321003", with_profile=
     application = draft(user, call, code, data)
     attach_all_materials(application, user)
     return application
+
+
+def as_post(definition, data):
+    """Form data -> the page's field names (the inverse of forms.parse_post)."""
+    post = {}
+    for item in definition.items:
+        value = data.get(item.key)
+        if isinstance(item, Table):
+            for i, row in enumerate(value or []):
+                for col in item.columns:
+                    post[f"{item.key}.{i}.{col.key}"] = str(row.get(col.key, ""))
+        elif isinstance(item, Group):
+            for f in item.fields:
+                post[f"{item.key}.{f.key}"] = str((value or {}).get(f.key, ""))
+        elif isinstance(item, Matrix):
+            for code, *_rest in item.rows:
+                for col in item.columns:
+                    post[f"{item.key}.{code}.{col.key}"] = str(((value or {}).get(code) or {}).get(col.key, ""))
+        elif item.kind == "bool":
+            post[item.key] = {True: "true", False: "false"}.get(value, "")
+        else:
+            post[item.key] = value or ""
+    return post

@@ -4,8 +4,11 @@ The PDF writer is developed and tested against these, independent of the submiss
 """
 
 import copy
+import datetime as dt
 import hashlib
 import json
+
+from applications.derived import figures
 
 DECLARATION_TEXT = (
     "本企业郑重承诺：所填报的申请书内容及所附全部材料真实、准确、完整，不存在弄虚作假、重复申报等情况；"
@@ -21,6 +24,8 @@ CALL = {
     "deadline": "2019-05-15T15:59:59+00:00",
     "investment_period": ["2017-01-01", "2018-12-31"],
 }
+# The derived figures are those the submission service freezes: applications.derived.figures of the form.
+PERIOD = (dt.date(2017, 1, 1), dt.date(2018, 12, 31))
 
 
 def _declarations(by, at):
@@ -193,21 +198,17 @@ DEMONSTRATION_MATERIALS = _materials(
 )
 
 DEMONSTRATION_SNAPSHOT = {
-    "schema": "shenbao.application.v1",
+    "schema": "shenbao.application.v2",
     "application_id": 1,
     "receipt_no": "YZ2018-SF-321003-0001",
     "version": 1,
     "submitted_at": "2019-05-15T02:00:00+00:00",
     "call": CALL,
     "category": {"code": "demonstration", "name": "示范/试点企业"},
+    "form_version": {"id": 1, "version": 1},
     "enterprise": ENTERPRISE_A,
     "form": DEMONSTRATION_FORM,
-    "derived": {
-        "investment_total_yuan": "582500.00",
-        "management_software_kinds": ["CRM", "ERP", "MES"],
-        "control_projects": 2,
-        "online_share": "0.5716",
-    },
+    "derived": figures("demonstration", DEMONSTRATION_FORM, period=PERIOD),
     "materials": DEMONSTRATION_MATERIALS,
     "eligibility": ELIGIBILITY_DEMONSTRATION,
     "declaration": {
@@ -247,10 +248,10 @@ NEW_PRODUCT_FORM = {
     "industrialized": True,
     "cases": "已在江苏、浙江 9 家复合材料企业推广应用，其中扬州某船艇企业应用后单件能耗下降 18%。",
     "sales": {
-        "enterprise_2017_yuan": "24300000.00",
-        "enterprise_2018_yuan": "28600000.00",
-        "product_2018_yuan": "9800000.00",
-        "taxes_2018_yuan": "1350000.00",
+        "enterprise_prev_year_yuan": "24300000.00",
+        "enterprise_year_yuan": "28600000.00",
+        "product_year_yuan": "9800000.00",
+        "taxes_year_yuan": "1350000.00",
     },
     "rd_investments": [
         {"date": "2017-05-10", "content": "传感器选型与样机试制", "amount_yuan": "128000.00"},
@@ -307,16 +308,17 @@ NEW_PRODUCT_MATERIALS = _materials(
 )
 
 NEW_PRODUCT_SNAPSHOT = {
-    "schema": "shenbao.application.v1",
+    "schema": "shenbao.application.v2",
     "application_id": 2,
     "receipt_no": "YZ2018-XC-321002-0001",
     "version": 1,
     "submitted_at": "2019-05-14T08:30:00+00:00",
     "call": CALL,
     "category": {"code": "new_product", "name": "研发推广应用新产品新技术"},
+    "form_version": {"id": 2, "version": 1},
     "enterprise": ENTERPRISE_B,
     "form": NEW_PRODUCT_FORM,
-    "derived": {"rd_total_yuan": "371500.00", "patents": 2, "ip_owned": True},
+    "derived": figures("new_product", NEW_PRODUCT_FORM, period=PERIOD),
     "materials": NEW_PRODUCT_MATERIALS,
     "eligibility": {
         "eligible": True,

@@ -116,7 +116,7 @@ def test_submit_freezes_snapshot_digest_and_receipt(cast):
     assert snapshot.version == 1
     assert snapshot.digest == application.digest == services.digest_of(snapshot.canonical_json.encode("utf-8"))
     body = json.loads(snapshot.canonical_json)
-    assert body["schema"] == "shenbao.application.v1"
+    assert body["schema"] == "shenbao.application.v2"
     assert body["receipt_no"] == application.receipt_no
     assert body["form"] == application.data
     assert body["derived"]["investment_total_yuan"] == "554000.00"

@@ -113,10 +113,10 @@ def test_plain_form_submit_then_read_only_and_withdraw(client, cast):
     url = reverse("applications:detail", args=[application.pk])
     page = client.get(url)
     assert page.context["panel"]["eligibility"]["eligible"] is True
-    from applications.forms_schema import definition_for
-    from tests.applications.test_forms_schema import as_post
+    from applications.forms import definition_for_application
+    from tests.applications.core_helpers import as_post
 
-    post = as_post(definition_for("demonstration"), application.data)
+    post = as_post(definition_for_application(application), application.data)
     post.update({"version": str(application.version), "action": "submit", "declaration": "on"})
     response = client.post(url, post)
     assert response.status_code == 302, response.content.decode()[:2000]
