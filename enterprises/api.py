@@ -1,7 +1,9 @@
 """Public eligibility API: POST /api/v1/eligibility/check (rate-limited), and GET /api/v1/ping (liveness).
 
-The body is validated by `enterprises.payload` so that EVERY problem is listed in one 422 answer and bad JSON
-never becomes a 500. The same engine (`enterprises.eligibility.evaluate`) serves the self-check page.
+The body's schema is `enterprises.payload_schema.EligibilityIn` (shown in the OpenAPI document); the body is
+validated by `enterprises.payload`, which reads its fields from that schema, so that EVERY problem is listed
+in one 422 answer and bad JSON never becomes a 500. The same engine (`enterprises.eligibility.evaluate`)
+serves the self-check page.
 """
 
 import json
@@ -12,8 +14,10 @@ from django.http import HttpResponse
 from ninja import Router, Schema
 from ninja.throttling import AnonRateThrottle
 
+from accounts.selectors import county_units
 from enterprises import eligibility as el
 from enterprises.payload import parse
+from enterprises.payload_schema import request_body_schema
 from enterprises.selectors import thresholds_for
 
 router = Router(tags=["eligibility"])
@@ -115,12 +119,13 @@ _REQUEST_EXAMPLE = {
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {"type": "object"}, "example": _REQUEST_EXAMPLE}},
+            "content": {"application/json": {"schema": request_body_schema(), "example": _REQUEST_EXAMPLE}},
         }
     },
 )
 def eligibility_check(request):
-    parsed, errors = parse(request.body, default_reference_date=lambda code: _thresholds(code)[1])
+    units = county_units()
+    parsed, errors = parse(request.body, default_reference_date=lambda code: _thresholds(code)[1], county_units=units)
     if errors:
         return _json(errors={"errors": errors}, status=422)
     category, _ref = _thresholds(parsed.category)
@@ -130,6 +135,7 @@ def eligibility_check(request):
         demonstration=parsed.demonstration,
         new_product=parsed.new_product,
         reference_date=parsed.reference_date,
+        units=units,
     )
     return _json(result.as_dict())
 

@@ -1,6 +1,9 @@
 """Parse and validate the JSON body of POST /api/v1/eligibility/check, collecting EVERY problem.
 
 Pure (no ORM): returns the facts for the engine or a list of {"field", "message"} errors in Chinese.
+The body's shape is `enterprises.payload_schema` (the pydantic models the OpenAPI document shows): every field
+name, whether it is required, its label and its allowed codes are read from there, so the parser accepts
+exactly the declared fields (tests/enterprises/test_payload_schema.py checks the values field by field).
 Money and shares accept JSON numbers or decimal strings and become Decimal (the body is parsed with
 `parse_float=Decimal`, so 500000.01 is never a binary float).
 """
@@ -9,25 +12,41 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.text import format_lazy
+
 from enterprises import eligibility as el
+from enterprises import payload_schema as S
 from enterprises.i18n import gettext_fast as _
 from enterprises.i18n import pinned_language
 from enterprises.sizeclass import BANDS, INDUSTRY_LABELS
 from enterprises.uscc import InvalidCreditCode, normalise
 
-ENTERPRISE_KEYS = (
-    "uscc", "registered_region", "tax_region", "independent_legal_person", "established_on", "industry",
-    "employees", "revenue_yuan", "assets_yuan", "sound_management", "good_credit", "illegal_record",
-)  # fmt: skip
-DEMONSTRATION_KEYS = ("investment_yuan", "areas", "management_software", "control_projects", "online_sales_share")
-NEW_PRODUCT_KEYS = ("rd_investment_yuan", "industrialized", "tech_level", "patents", "ip_owned", "comparison")
-TOP_KEYS = ("category", "reference_date", "enterprise", "demonstration", "new_product")
 # Which size indicator each input field is (X employees, Y revenue, Z assets).
 _INDICATOR_OF = {"employees": "X", "revenue_yuan": "Y", "assets_yuan": "Z"}
-_MAX_MONEY = Decimal("1e15")
+_MODELS = (S.EligibilityIn, S.EnterpriseIn, S.DemonstrationIn, S.NewProductIn, S.ComparisonIn, S.PairIn)
+
+
+class _Label:
+    """A field's label (its title in the schema, a msgid), translated only when a message is written."""
+
+    __slots__ = ("msgid",)
+
+    def __init__(self, msgid):
+        self.msgid = msgid
+
+    def __str__(self):
+        return _(self.msgid)
+
+
+# Per model, read once from the schema: (declared field names, required field names, labels).
+_FIELDS = {
+    m: (tuple(m.model_fields), frozenset(k for k, f in m.model_fields.items() if f.is_required())) for m in _MODELS
+}
+_LABELS = {m: {k: _Label(f.title) for k, f in m.model_fields.items() if f.title} for m in _MODELS}
 
 
 @dataclass
@@ -50,12 +69,17 @@ class Problems:
 _MISSING = object()
 
 
-def _get(obj, key, prefix, problems, *, required=True):
+def _get(obj, model, key, prefix, problems, *, required=None):
+    """obj[key], or _MISSING (a problem when the field is required: by the schema unless `required` says)."""
     if key not in obj:
-        if required:
+        if required if required is not None else key in _FIELDS[model][1]:
             problems.add(f"{prefix}{key}", _("此字段为必填项。"))
         return _MISSING
     return obj[key]
+
+
+def _label(model, key):
+    return _LABELS[model][key]
 
 
 def _bool(value, field, problems):
@@ -104,13 +128,13 @@ def _decimal(value, field, label, problems, *, nullable=False, places=None):
 
 
 def _money(value, field, label, problems, *, nullable=False):
-    number = _decimal(value, field, label, problems, nullable=nullable, places=2)
+    number = _decimal(value, field, label, problems, nullable=nullable, places=S.MONEY_PLACES)
     if number is None:
         return None
     if number < 0:
         problems.add(field, _("%(label)s不得为负数（当前为%(v)s元）。") % {"label": label, "v": number})
         return None
-    if number >= _MAX_MONEY:
+    if number >= S.MAX_MONEY:
         problems.add(field, _("%(label)s过大。") % {"label": label})
         return None
     return number
@@ -123,16 +147,16 @@ def _date(value, field, label, problems):
         problems.add(field, _("%(label)s应为 YYYY-MM-DD 格式的日期。") % {"label": label})
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return S.iso_day(value)
     except ValueError:
         problems.add(field, _("%(label)s应为 YYYY-MM-DD 格式的有效日期，“%(v)s”不是。") % {"label": label, "v": value})
         return None
 
 
-def _region(value, field, label, problems):
+def _region(value, field, label, problems, units):
     if value is _MISSING:
         return None
-    if not isinstance(value, str) or not (value in el.YANGZHOU_UNITS or (len(value) == 6 and value.isdigit())):
+    if not isinstance(value, str) or not (value in units or (len(value) == 6 and value.isdigit())):
         problems.add(
             field,
             _("%(label)s应为扬州市九个县（市、区）及功能区的代码之一，或其他地区的6位行政区划代码。")
@@ -171,7 +195,8 @@ def _codes(value, field, label, allowed, problems):
     return tuple(dict.fromkeys(value))
 
 
-def _extra(obj, allowed, prefix, problems):
+def _extra(obj, model, prefix, problems):
+    allowed = _FIELDS[model][0]
     for key in obj:
         if key not in allowed:
             problems.add(f"{prefix}{key}", _("不认识的字段。"))
@@ -186,10 +211,10 @@ def _object(value, field, problems):
     return value
 
 
-def _enterprise(obj, problems, reference_date):
-    p = "enterprise."
-    _extra(obj, ENTERPRISE_KEYS, p, problems)
-    uscc = _get(obj, "uscc", p, problems)
+def _enterprise(obj, problems, reference_date, units):
+    m, p = S.EnterpriseIn, "enterprise."
+    _extra(obj, m, p, problems)
+    uscc = _get(obj, m, "uscc", p, problems)
     code = None
     if uscc is not _MISSING:
         if not isinstance(uscc, str):
@@ -199,10 +224,14 @@ def _enterprise(obj, problems, reference_date):
                 code = normalise(uscc)
             except InvalidCreditCode as exc:
                 problems.add("enterprise.uscc", exc.message)
-    registered = _region(_get(obj, "registered_region", p, problems), f"{p}registered_region", _("注册地"), problems)
-    tax = _region(_get(obj, "tax_region", p, problems), f"{p}tax_region", _("纳税地"), problems)
-    independent = _bool(_get(obj, "independent_legal_person", p, problems), f"{p}independent_legal_person", problems)
-    established = _date(_get(obj, "established_on", p, problems), f"{p}established_on", _("成立日期"), problems)
+    registered, tax = (
+        _region(_get(obj, m, key, p, problems), f"{p}{key}", _label(m, key), problems, units)
+        for key in ("registered_region", "tax_region")
+    )
+    independent = _bool(_get(obj, m, "independent_legal_person", p, problems), f"{p}independent_legal_person", problems)
+    established = _date(
+        _get(obj, m, "established_on", p, problems), f"{p}established_on", _label(m, "established_on"), problems
+    )
     if established and reference_date and established > reference_date:
         problems.add(
             f"{p}established_on",
@@ -210,28 +239,28 @@ def _enterprise(obj, problems, reference_date):
         )
         established = None
     industry = _choice(
-        _get(obj, "industry", p, problems), f"{p}industry", _("所属行业"), list(INDUSTRY_LABELS), problems
+        _get(obj, m, "industry", p, problems), f"{p}industry", _label(m, "industry"), S.INDUSTRY_CODES, problems
     )
     needed = set(BANDS[industry]["upper"]) if industry else set()
     figures = {}
-    labels = {"employees": _("从业人员"), "revenue_yuan": _("营业收入"), "assets_yuan": _("资产总额")}
     for key in ("employees", "revenue_yuan", "assets_yuan"):
-        raw = _get(obj, key, p, problems)
+        raw, label = _get(obj, m, key, p, problems), _label(m, key)
         if raw is None and industry and _INDICATOR_OF[key] in needed:
             problems.add(
                 f"{p}{key}",
                 _("%(industry)s划型需要%(label)s，不能为空。")
-                % {"industry": INDUSTRY_LABELS[industry], "label": labels[key]},
+                % {"industry": INDUSTRY_LABELS[industry], "label": label},
             )
             figures[key] = None
             continue
         if key == "employees":
-            figures[key] = _int(raw, f"{p}{key}", labels[key], problems, nullable=True)
+            figures[key] = _int(raw, f"{p}{key}", label, problems, nullable=True)
         else:
-            figures[key] = _money(raw, f"{p}{key}", labels[key], problems, nullable=True)
-    sound = _bool(_get(obj, "sound_management", p, problems), f"{p}sound_management", problems)
-    credit = _bool(_get(obj, "good_credit", p, problems), f"{p}good_credit", problems)
-    illegal = _bool(_get(obj, "illegal_record", p, problems), f"{p}illegal_record", problems)
+            figures[key] = _money(raw, f"{p}{key}", label, problems, nullable=True)
+    sound, credit, illegal = (
+        _bool(_get(obj, m, key, p, problems), f"{p}{key}", problems)
+        for key in ("sound_management", "good_credit", "illegal_record")
+    )
     if problems.errors:
         return None
     return el.EnterpriseFacts(
@@ -251,28 +280,27 @@ def _enterprise(obj, problems, reference_date):
 
 
 def _demonstration(obj, problems):
-    p = "demonstration."
-    _extra(obj, DEMONSTRATION_KEYS, p, problems)
+    m, p = S.DemonstrationIn, "demonstration."
+    _extra(obj, m, p, problems)
     before = len(problems.errors)
-    investment = _money(_get(obj, "investment_yuan", p, problems), f"{p}investment_yuan", _("近两年投入"), problems)
-    areas = _codes(_get(obj, "areas", p, problems), f"{p}areas", _("申报环节"), list(el.AREAS), problems)
+    investment = _money(
+        _get(obj, m, "investment_yuan", p, problems), f"{p}investment_yuan", _label(m, "investment_yuan"), problems
+    )
+    areas = _codes(_get(obj, m, "areas", p, problems), f"{p}areas", _label(m, "areas"), S.AREA_CODES, problems)
     software = _codes(
-        _get(obj, "management_software", p, problems, required=False),
+        _get(obj, m, "management_software", p, problems),
         f"{p}management_software",
-        _("关键生产管理软件"),
-        list(el.SOFTWARE_KINDS),
+        _label(m, "management_software"),
+        S.SOFTWARE_CODES,
         problems,
     )
     projects = _int(
-        _get(obj, "control_projects", p, problems, required=False),
-        f"{p}control_projects",
-        _("生产管控项目数"),
-        problems,
+        _get(obj, m, "control_projects", p, problems), f"{p}control_projects", _label(m, "control_projects"), problems
     )
     share = _decimal(
-        _get(obj, "online_sales_share", p, problems, required=False),
+        _get(obj, m, "online_sales_share", p, problems),
         f"{p}online_sales_share",
-        _("线上交易额占比"),
+        _label(m, "online_sales_share"),
         problems,
         nullable=True,
     )
@@ -292,40 +320,54 @@ def _demonstration(obj, problems):
     )
 
 
-def _new_product(obj, problems):
-    p = "new_product."
-    _extra(obj, NEW_PRODUCT_KEYS, p, problems)
-    before = len(problems.errors)
-    rd = _money(_get(obj, "rd_investment_yuan", p, problems), f"{p}rd_investment_yuan", _("研发投入"), problems)
-    industrialized = _bool(_get(obj, "industrialized", p, problems), f"{p}industrialized", problems)
-    level = _choice(
-        _get(obj, "tech_level", p, problems), f"{p}tech_level", _("技术水平"), list(el.TECH_LEVELS), problems
-    )
-    patents = _int(_get(obj, "patents", p, problems), f"{p}patents", _("专利数"), problems)
-    ip_owned = _bool(_get(obj, "ip_owned", p, problems), f"{p}ip_owned", problems)
+def _comparison(raw, prefix, problems):
     comparison = {}
-    raw = _object(_get(obj, "comparison", p, problems), f"{p}comparison", problems)
-    if raw is not None:
-        for key, pair in raw.items():
-            field = f"{p}comparison.{key}"
-            if key not in el.INDICATORS:
-                problems.add(field, _("不认识的对比指标，应为：%(allowed)s。") % {"allowed": "、".join(el.INDICATORS)})
+    for key, pair in raw.items():
+        field = f"{prefix}{key}"
+        if key not in _FIELDS[S.ComparisonIn][0]:
+            problems.add(field, _("不认识的对比指标，应为：%(allowed)s。") % {"allowed": "、".join(S.INDICATOR_CODES)})
+            continue
+        label = S.INDICATOR_LABELS[key]  # lazy: translated only when a message is written
+        if not isinstance(pair, dict):
+            problems.add(field, _('%(label)s应为对象 {"traditional", "new"}。') % {"label": label})
+            continue
+        _extra(pair, S.PairIn, f"{field}.", problems)
+        values = []
+        for side in _FIELDS[S.PairIn][0]:
+            side_label = _label(S.PairIn, side)
+            value = pair.get(side)
+            if value is None:
+                values.append(None)
                 continue
-            label = el.INDICATORS[key][0]
-            if not isinstance(pair, dict):
-                problems.add(field, _('%(label)s应为对象 {"traditional", "new"}。') % {"label": label})
-                continue
-            _extra(pair, ("traditional", "new"), f"{field}.", problems)
-            values = []
-            for side, side_label in (("traditional", _("传统产品")), ("new", _("新产品"))):
-                v = _decimal(pair.get(side), f"{field}.{side}", f"{label}（{side_label}）", problems, nullable=True)
-                if v is not None and v < 0:
-                    problems.add(
-                        f"{field}.{side}", _("%(label)s（%(side)s）不得为负数。") % {"label": label, "side": side_label}
-                    )
-                    v = None
-                values.append(v)
-            comparison[key] = tuple(values)
+            v = _decimal(value, f"{field}.{side}", format_lazy("{}（{}）", label, side_label), problems)
+            if v is not None and v < 0:
+                problems.add(
+                    f"{field}.{side}", _("%(label)s（%(side)s）不得为负数。") % {"label": label, "side": side_label}
+                )
+                v = None
+            values.append(v)
+        comparison[key] = tuple(values)
+    return comparison
+
+
+def _new_product(obj, problems):
+    m, p = S.NewProductIn, "new_product."
+    _extra(obj, m, p, problems)
+    before = len(problems.errors)
+    rd = _money(
+        _get(obj, m, "rd_investment_yuan", p, problems),
+        f"{p}rd_investment_yuan",
+        _label(m, "rd_investment_yuan"),
+        problems,
+    )
+    industrialized = _bool(_get(obj, m, "industrialized", p, problems), f"{p}industrialized", problems)
+    level = _choice(
+        _get(obj, m, "tech_level", p, problems), f"{p}tech_level", _label(m, "tech_level"), S.TECH_LEVEL_CODES, problems
+    )
+    patents = _int(_get(obj, m, "patents", p, problems), f"{p}patents", _label(m, "patents"), problems)
+    ip_owned = _bool(_get(obj, m, "ip_owned", p, problems), f"{p}ip_owned", problems)
+    raw = _object(_get(obj, m, "comparison", p, problems), f"{p}comparison", problems)
+    comparison = _comparison(raw, f"{p}comparison.", problems) if raw is not None else {}
     if len(problems.errors) > before:
         return None
     return el.NewProductFacts(
@@ -338,16 +380,23 @@ def _new_product(obj, problems):
     )
 
 
-def parse(body: bytes, *, default_reference_date=None) -> tuple[Parsed | None, list[dict]]:
+def parse(
+    body: bytes,
+    *,
+    default_reference_date: Callable[[str], dt.date | None] | None = None,
+    county_units: Container[str] = (),
+) -> tuple[Parsed | None, list[dict]]:
     """(parsed, []) or (None, errors).
 
-    Without a reference date in the body it is `default_reference_date(category_code)` (a callable) or None.
+    Without a reference date in the body it is `default_reference_date(category_code)` or None.
+    `county_units`: the codes of Yangzhou's county-level units (`accounts.selectors.county_units()`); any other
+    region must be a 6-digit code (accepted here; the region rule then fails).
     """
     with pinned_language():
-        return _parse(body, default_reference_date)
+        return _parse(body, default_reference_date, county_units)
 
 
-def _parse(body, default_reference_date):
+def _parse(body, default_reference_date, units):
     problems = Problems()
     try:
         data = json.loads(body or b"", parse_float=Decimal)
@@ -357,24 +406,25 @@ def _parse(body, default_reference_date):
     if not isinstance(data, dict):
         problems.add(None, _("请求体应为 JSON 对象。"))
         return None, problems.errors
-    _extra(data, TOP_KEYS, "", problems)
+    m = S.EligibilityIn
+    _extra(data, m, "", problems)
     category = _choice(
-        _get(data, "category", "", problems), "category", _("申报类别"), list(el.CATEGORY_CODES), problems
+        _get(data, m, "category", "", problems), "category", _label(m, "category"), S.CATEGORY_CODES, problems
     )
-    reference = _get(data, "reference_date", "", problems, required=False)
+    reference = _get(data, m, "reference_date", "", problems)
     if reference in (_MISSING, None):
         reference_date = default_reference_date(category) if (default_reference_date and category) else None
     else:
-        reference_date = _date(reference, "reference_date", _("判断基准日"), problems)
-    enterprise_obj = _object(_get(data, "enterprise", "", problems), "enterprise", problems)
-    enterprise = _enterprise(enterprise_obj, problems, reference_date) if enterprise_obj is not None else None
-    demonstration = new_product = None
-    if category == el.DEMONSTRATION:
-        obj = _object(_get(data, "demonstration", "", problems), "demonstration", problems)
-        demonstration = _demonstration(obj, problems) if obj is not None else None
-    elif category == el.NEW_PRODUCT:
-        obj = _object(_get(data, "new_product", "", problems), "new_product", problems)
-        new_product = _new_product(obj, problems) if obj is not None else None
+        reference_date = _date(reference, "reference_date", _label(m, "reference_date"), problems)
+    enterprise_obj = _object(_get(data, m, "enterprise", "", problems), "enterprise", problems)
+    enterprise = _enterprise(enterprise_obj, problems, reference_date, units) if enterprise_obj is not None else None
+    blocks = {}
+    if category in S.BLOCKS:
+        # The category's block is required; the other category's block, if sent, is not read.
+        key, model = S.BLOCKS[category]
+        obj = _object(_get(data, m, key, "", problems, required=True), key, problems)
+        reader = _demonstration if model is S.DemonstrationIn else _new_product
+        blocks[key] = reader(obj, problems) if obj is not None else None
     if problems.errors:
         return None, problems.errors
-    return Parsed(category, reference_date, enterprise, demonstration, new_product), []
+    return Parsed(category, reference_date, enterprise, blocks.get("demonstration"), blocks.get("new_product")), []

@@ -96,7 +96,7 @@ def test_investment_boundary_through_api(client, amount, passed):
     response = post(client, body)
     check = next(c for c in response.json()["checks"] if c["code"] == "investment")
     assert check["passed"] is passed
-    assert "500,000.00元" in check["message"]
+    assert "500,000.00 元" in check["message"]
 
 
 @pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_thresholds_come_from_the_open_call(client):
     body["demonstration"]["investment_yuan"] = "599999.99"
     result = post(client, body).json()
     check = next(c for c in result["checks"] if c["code"] == "investment")
-    assert not check["passed"] and "600,000.00元" in check["message"]
+    assert not check["passed"] and "600,000.00 元" in check["message"]
     operating = next(c for c in result["checks"] if c["code"] == "operating_years")
     from zoneinfo import ZoneInfo
 
@@ -249,3 +249,71 @@ def test_rate_limit_answers_429_with_errors(client):
 def test_ping(client):
     response = client.get("/api/v1/ping")
     assert response.status_code == 200 and response.json() == {"ok": True}
+
+
+@pytest.mark.django_db
+def test_functional_zone_codes_come_from_the_region_rows(client):
+    body = copy.deepcopy(GOOD)
+    body["enterprise"]["tax_region"] = "yz-etdz"
+    result = post(client, body).json()
+    check = next(c for c in result["checks"] if c["code"] == "tax_region")
+    assert check["passed"] and "yz-etdz" in check["message"]
+    body["enterprise"]["tax_region"] = "yz-nowhere"
+    response = post(client, body)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "enterprise.tax_region" and "纳税地" in error["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["20120301", "2012-3-1", "0", "2012-03-01T00:00:00"])
+def test_dates_are_yyyy_mm_dd_only(client, day):
+    body = copy.deepcopy(GOOD)
+    body["enterprise"]["established_on"] = day
+    response = post(client, body)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "enterprise.established_on" and "YYYY-MM-DD" in error["message"]
+
+
+def test_openapi_documents_every_field_of_the_body(client):
+    from enterprises.sizeclass import INDUSTRIES
+    from programmes import vocabulary
+
+    operation = client.get("/api/v1/openapi.json").json()["paths"][URL]["post"]
+    content = operation["requestBody"]["content"]["application/json"]
+    schema = content["schema"]
+    assert schema != {"type": "object"}
+    assert content["example"]["enterprise"]["uscc"] == GOOD["enterprise"]["uscc"]
+    assert schema["required"] == ["category", "enterprise"] and schema["additionalProperties"] is False
+    top = schema["properties"]
+    assert top["category"]["enum"] == ["demonstration", "new_product"]
+    assert {"type": "string", "format": "date"} in top["reference_date"]["anyOf"]
+
+    enterprise = top["enterprise"]["properties"]
+    assert set(enterprise) == set(GOOD["enterprise"])
+    assert set(top["enterprise"]["required"]) == set(GOOD["enterprise"])
+    assert enterprise["uscc"]["type"] == "string" and enterprise["uscc"]["title"] == "统一社会信用代码"
+    assert enterprise["established_on"] == {**enterprise["established_on"], "type": "string", "format": "date"}
+    assert enterprise["industry"]["enum"] == [code for code, _label in INDUSTRIES]
+    assert enterprise["independent_legal_person"]["type"] == "boolean"
+    assert {"type": "integer", "minimum": 0} in enterprise["employees"]["anyOf"]
+    money = [branch["type"] for branch in enterprise["revenue_yuan"]["anyOf"]]
+    assert money == ["number", "string", "null"]  # decimal as a JSON number or a numeric string
+
+    demonstration = top["demonstration"]["properties"]
+    assert demonstration["areas"]["items"]["enum"] == [code for code, *_ in vocabulary.AREAS]
+    assert "研发设计" in demonstration["areas"]["description"]
+    assert demonstration["management_software"]["items"]["enum"] == [code for code, *_ in vocabulary.SOFTWARE_KINDS]
+    assert [b["type"] for b in demonstration["investment_yuan"]["anyOf"]] == ["number", "string"]
+    share = next(b for b in demonstration["online_sales_share"]["anyOf"] if b["type"] == "number")
+    assert share["minimum"] == 0 and share["maximum"] == 1
+    assert demonstration["control_projects"]["type"] == "integer"
+
+    new_product = top["new_product"]["properties"]
+    assert new_product["tech_level"]["enum"] == [code for code, *_ in vocabulary.TECH_LEVELS]
+    assert new_product["patents"]["type"] == "integer"
+    comparison = new_product["comparison"]["properties"]
+    assert list(comparison) == [code for code, *_ in vocabulary.COMPARISON_ROWS]
+    assert comparison["defect_rate"]["title"] == "产品不良品率"
+    assert set(comparison["defect_rate"]["properties"]) == {"traditional", "new"}
