@@ -1,11 +1,11 @@
 from datetime import datetime
 
 from django.contrib.auth import authenticate
-from django.utils import timezone
 from ninja import Router, Schema
 
 from accounts.auth import API_AUTH
-from core.errors import DomainError
+from accounts.forms import LoginForm
+from accounts.services import api_token_issue, api_token_revoke
 
 router = Router(tags=["auth"])
 
@@ -18,6 +18,15 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     expires_at: datetime
+
+
+class ErrorOut(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorsOut(Schema):
+    errors: list[ErrorOut]
 
 
 class OrganisationOut(Schema):
@@ -39,24 +48,28 @@ class MeOut(Schema):
     organisation: OrganisationOut | None
 
 
-@router.post("/auth/token", auth=None, response=TokenOut, summary="以用户名（或手机号）和密码换取令牌")
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: ErrorsOut},
+    summary="以用户名（或手机号）和密码换取令牌",
+    description="用户名或密码不正确：401；账户因多次失败被锁定：403；缺少字段：422。",
+)
 def issue_token(request, payload: TokenIn):
-    from accounts.models import ApiToken
-
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        # A locked account is answered by the axes middleware (403); this is a plain wrong password.
-        raise DomainError("用户名（或手机号）或密码不正确。", field="password")
-    key, token = ApiToken.issue(user)
-    return {"token": key, "expires_at": token.expires_at}
+        # A locked account is answered by the axes middleware (403); this is a plain wrong password. The message
+        # is the login page's.
+        return 401, {"errors": [{"field": None, "message": str(LoginForm.error_messages["invalid_login"])}]}
+    key, token = api_token_issue(user=user, request=request)
+    return 200, {"token": key, "expires_at": token.expires_at}
 
 
 @router.post("/auth/logout", auth=API_AUTH, response={204: None}, summary="吊销当前令牌")
 def revoke_token(request):
     token = getattr(request, "api_token", None)
-    if token is not None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    if token is not None:  # signed in by session cookie: there is no token to revoke
+        api_token_revoke(token=token, actor=request.user, request=request)
     return 204, None
 
 

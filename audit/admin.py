@@ -5,9 +5,26 @@ from audit.models import Event
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "action", "actor", "object_type", "object_id", "summary"]
-    list_filter = ["action"]
-    search_fields = ["summary", "object_id"]
+    """Read-only: the log is append-only, and only services append to it."""
+
+    list_display = ["occurred_at", "action", "actor_username", "actor_role", "object_type", "object_id", "summary"]
+    list_filter = ["action", "actor_role"]
+    search_fields = ["summary", "object_id", "actor_username"]
+    list_select_related = False
+    # No raw_id/autocomplete widgets and no link to the user form: the event shows the text it keeps.
+    exclude = ["actor"]
+    readonly_fields = [
+        "occurred_at",
+        "action",
+        "actor_username",
+        "actor_role",
+        "object_type",
+        "object_id",
+        "summary",
+        "data",
+        "ip",
+    ]
+    actions = None
 
     def has_add_permission(self, request):
         return False

@@ -17,7 +17,12 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
-    """One thing that happened. Rows are only ever inserted: no update, no delete."""
+    """One thing that happened. Rows are only ever inserted: no update, no delete.
+
+    Who acted is kept twice: as a foreign key (PROTECT: a user with events cannot be deleted, only deactivated,
+    so no deletion rewrites an old row) and as the username and role the actor had at that moment (text, so a
+    later rename or change of role does not change what the log says).
+    """
 
     occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -25,9 +30,11 @@ class Event(models.Model):
         verbose_name=_("操作人"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
+    actor_username = models.CharField(_("操作人登录名"), max_length=150, blank=True)
+    actor_role = models.CharField(_("操作人角色"), max_length=24, blank=True)
     action = models.CharField(_("动作"), max_length=64, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, Region, User
+from audit.services import audit_record
 from core.errors import DomainError
 from enterprises.models import Declaration, EnterpriseProfile, EnterpriseProfileVersion
 from enterprises.selectors import snapshot_of
@@ -91,10 +93,18 @@ def _set_declarations(profile, declarations: dict, actor, now):
         profile._prefetched_objects_cache.pop("declarations", None)
 
 
-def _record_version(profile, actor):
+def _record_version(profile, actor, request, created):
     profile.refresh_from_db()
-    EnterpriseProfileVersion.objects.create(
+    version = EnterpriseProfileVersion.objects.create(
         profile=profile, version=profile.version, data=snapshot_of(profile), saved_by=actor
+    )
+    audit_record(
+        action="enterprise.profile_save",
+        actor=actor,
+        obj=profile,
+        summary=_("保存企业信息：%(name)s（第 %(v)s 版）") % {"name": profile.name, "v": profile.version},
+        data={"version": profile.version, "version_row": version.pk, "created": created},
+        request=request,
     )
 
 
@@ -107,14 +117,23 @@ def _sync_organisation(organisation, profile):
 
 
 @transaction.atomic
-def profile_save(*, organisation: Organisation, data: dict, declarations: dict, actor: User, uscc: str | None = None):
-    """Create or update the organisation's profile; every save is a new version with its full JSON.
+def profile_save(
+    *,
+    organisation: Organisation,
+    data: dict,
+    declarations: dict,
+    actor: User,
+    uscc: str | None = None,
+    request: HttpRequest | None = None,
+) -> EnterpriseProfile:
+    """Create or update the organisation's profile; every save is a new version with its full JSON and an event.
 
     `uscc` is required when the profile is created and cannot be changed afterwards (ask the administrator).
     Submitted applications are unaffected: they keep the snapshot taken at submission.
     """
     profile = EnterpriseProfile.objects.select_for_update().filter(organisation=organisation).first()
-    if profile is None:
+    created = profile is None
+    if created:
         profile = EnterpriseProfile(organisation=organisation, uscc=check_uscc_available(uscc or ""))
     for name in PROFILE_FIELDS:
         if name in data:
@@ -132,12 +151,14 @@ def profile_save(*, organisation: Organisation, data: dict, declarations: dict, 
         raise DomainError(taken_message(EnterpriseProfile.objects.get(uscc=profile.uscc)), field="uscc") from None
     _set_declarations(profile, declarations, actor, timezone.now())
     _sync_organisation(organisation, profile)
-    _record_version(profile, actor)
+    _record_version(profile, actor, request, created)
     return profile
 
 
 @transaction.atomic
-def enterprise_register(*, uscc: str, password: str, data: dict, declarations: dict) -> User:
+def enterprise_register(
+    *, uscc: str, password: str, data: dict, declarations: dict, request: HttpRequest | None = None
+) -> User:
     """Self-registration: an Organisation(kind=enterprise), its first user (login name = credit code) and profile."""
     code = check_uscc_available(uscc)
     mobile = data.get("mobile")
@@ -160,5 +181,15 @@ def enterprise_register(*, uscc: str, password: str, data: dict, declarations: d
     user.organisation = organisation
     user.set_password(password)
     user.save()
-    profile_save(organisation=organisation, data=data, declarations=declarations, actor=user, uscc=code)
+    audit_record(
+        action="enterprise.register",
+        actor=user,
+        obj=organisation,
+        summary=_("企业注册：%(name)s（%(uscc)s）") % {"name": organisation.name, "uscc": code},
+        data={"uscc": code, "user": user.pk},
+        request=request,
+    )
+    profile_save(
+        organisation=organisation, data=data, declarations=declarations, actor=user, uscc=code, request=request
+    )
     return user

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from accounts.models import ApiToken
@@ -36,10 +37,34 @@ def test_only_the_hash_of_a_token_is_stored(client, cast):
     assert ApiToken.objects.filter(key_hash=ApiToken.hash(token)).exists()
 
 
-def test_wrong_password_is_422_with_field_errors(client, cast):
-    response = post_json(client, TOKEN, {"username": "ent_a", "password": "nope-nope-1"})
-    assert response.status_code == 422
-    assert response.json() == {"errors": [{"field": "password", "message": "用户名（或手机号）或密码不正确。"}]}
+WRONG_CREDENTIALS = "用户名（或手机号）或密码不正确，请注意密码区分大小写。连续失败多次后账户将被临时锁定。"
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"username": "ent_a", "password": "nope-nope-1"},  # wrong password
+        {"username": "nobody", "password": "nope-nope-1"},  # no such user
+    ],
+)
+def test_wrong_credentials_are_401_with_the_error_body(client, cast, credentials):
+    response = post_json(client, TOKEN, credentials)
+    assert response.status_code == 401
+    assert response.json() == {"errors": [{"field": None, "message": WRONG_CREDENTIALS}]}
+    assert not ApiToken.objects.exists()
+
+
+def test_inactive_account_gets_no_token(client, cast):
+    cast.enterprise_a.is_active = False
+    cast.enterprise_a.save()
+    response = post_json(client, TOKEN, {"username": "ent_a", "password": cast.password})
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["field"] is None
+
+
+def test_token_endpoint_documents_401(client, db):
+    responses = client.get("/api/v1/openapi.json").json()["paths"][TOKEN]["post"]["responses"]
+    assert {"200", "401"} <= set(responses)
 
 
 def test_missing_fields_are_422_in_chinese(client, db):
@@ -58,7 +83,7 @@ def test_api_lockout_after_repeated_failures(client, cast, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         post_json(client, TOKEN, {"username": "ent_b", "password": "nope-nope-1"})
     locked = post_json(client, TOKEN, {"username": "ent_b", "password": cast.password})
-    assert locked.status_code == 403
+    assert locked.status_code == 403  # locked stays 403, also with the right password
     assert "锁定" in locked.json()["errors"][0]["message"]
 
 

@@ -1,0 +1,174 @@
+"""Each write the log must show is recorded once, with who did it, what, and to which object."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from accounts.models import ApiToken, User
+from audit.models import Event
+from enterprises.models import EnterpriseProfile
+from enterprises.services import enterprise_register, profile_save
+from programmes.models import Notice
+from tests.factories import NoticeFactory
+
+USCC = "91321003MA1MDM1A2R"
+PROFILE = {
+    "name": "扬州测试机械有限公司",
+    "legal_representative": "张三",
+    "contact_person": "李四",
+    "mobile": "13800000001",
+    "registered_region": "321003",
+    "tax_region": "321003",
+    "established_on": dt.date(2012, 3, 1),
+    "independent_legal_person": True,
+    "industry": "industry",
+    "employees": 85,
+    "revenue_yuan": Decimal("26000000"),
+    "assets_yuan": Decimal("1234.5"),
+}
+ALL = {"sound_management": True, "good_credit": True, "no_illegal_record": True}
+
+
+def events(action):
+    return list(Event.objects.filter(action=action).order_by("id"))
+
+
+def test_registration_records_the_enterprise_and_its_first_profile_version(db):
+    user = enterprise_register(uscc=USCC, password="Qiye-mima-2018!", data=PROFILE, declarations=ALL)
+    (registered,) = events("enterprise.register")
+    assert registered.actor == user and registered.actor_username == USCC and registered.actor_role == "enterprise"
+    assert (registered.object_type, registered.object_id) == ("accounts.organisation", str(user.organisation_id))
+    assert registered.data["uscc"] == USCC
+    (saved,) = events("enterprise.profile_save")
+    profile = EnterpriseProfile.objects.get(uscc=USCC)
+    assert (saved.object_type, saved.object_id) == ("enterprises.enterpriseprofile", str(profile.pk))
+    assert saved.actor == user and saved.data["version"] == 1 and saved.data["created"] is True
+
+
+def test_registration_refused_records_nothing(db):
+    enterprise_register(uscc=USCC, password="Qiye-mima-2018!", data=PROFILE, declarations=ALL)
+    before = Event.objects.count()
+    try:
+        enterprise_register(
+            uscc=USCC, password="Qiye-mima-2018!", data=PROFILE | {"mobile": "13800000002"}, declarations={}
+        )
+    except Exception:  # noqa: BLE001 - the refusal itself is tested in tests/enterprises
+        pass
+    assert Event.objects.count() == before
+
+
+def test_registration_page_is_recorded(client, db):
+    from tests.enterprises.test_views import form_data
+
+    response = client.post(reverse("enterprises:register"), form_data())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    (registered,) = events("enterprise.register")
+    assert registered.actor_username == USCC
+
+
+def test_every_profile_save_is_an_event_with_its_version(cast):
+    organisation = cast.enterprise_a.organisation
+    profile = profile_save(
+        organisation=organisation, data=PROFILE, declarations=ALL, actor=cast.enterprise_a, uscc=USCC
+    )
+    profile_save(organisation=organisation, data={"employees": 120}, declarations=ALL, actor=cast.enterprise_a)
+    profile_save(organisation=organisation, data={"employees": 120}, declarations=ALL, actor=cast.enterprise_a)
+    saves = events("enterprise.profile_save")
+    assert [e.data["version"] for e in saves] == [1, 2, 3]
+    assert [e.data["created"] for e in saves] == [True, False, False]
+    assert {e.object_id for e in saves} == {str(profile.pk)}
+    assert {(e.actor_id, e.actor_username, e.actor_role) for e in saves} == {
+        (cast.enterprise_a.pk, "ent_a", "enterprise")
+    }
+    assert [e.data["version_row"] for e in saves] == list(
+        profile.versions.order_by("version").values_list("pk", flat=True)
+    )
+
+
+def test_profile_page_save_is_recorded(client, cast):
+    from tests.enterprises.test_views import form_data
+
+    profile_save(
+        organisation=cast.enterprise_a.organisation, data=PROFILE, declarations=ALL, actor=cast.enterprise_a, uscc=USCC
+    )
+    client.force_login(cast.enterprise_a)
+    response = client.post(reverse("enterprises:profile"), form_data(employees="99"))
+    assert response.status_code == 302
+    assert [e.data["version"] for e in events("enterprise.profile_save")] == [1, 2]
+
+
+def test_notice_create_and_edit_are_recorded_with_the_changed_fields(client, cast):
+    client.force_login(cast.city_officer)
+    data = {
+        "title": "关于开展2019年度申报的通知",
+        "publish_date": "2020-04-01",
+        "body": "第一段",
+        "contact_person": "陈锦龙",
+        "contact_phone": "87348176",
+        "is_published": "on",
+        "attachment_title": "附件1",
+        "attachment": ContentFile(b"%PDF-1.4 x", name="form.pdf"),
+    }
+    assert client.post("/notices/new/", data).status_code == 302
+    notice = Notice.objects.get()
+    (created,) = events("notice.create")
+    assert (created.object_type, created.object_id) == ("programmes.notice", str(notice.pk))
+    assert (created.actor, created.actor_username, created.actor_role) == (cast.city_officer, "city", "city_officer")
+    assert created.data["attachment"]["title"] == "附件1"
+
+    edit = {**data, "title": "更正后的通知", "attachment": "", "attachment_title": ""}
+    assert client.post(f"/notices/{notice.pk}/edit/", edit).status_code == 302
+    (edited,) = events("notice.edit")
+    assert edited.object_id == str(notice.pk) and edited.actor == cast.city_officer
+    assert edited.data["changed"] == ["title"] and edited.data["attachment"] is None
+    assert "更正后的通知" in edited.summary
+
+
+def test_refused_notice_edit_records_nothing(client, cast):
+    notice = NoticeFactory()
+    client.force_login(cast.enterprise_a)
+    assert client.post(f"/notices/{notice.pk}/edit/", {"title": "x"}).status_code == 403
+    assert not events("notice.edit")
+
+
+def test_token_issue_and_revoke_are_recorded(client, cast):
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "hj_ind", "password": cast.password},
+        content_type="application/json",
+        REMOTE_ADDR="10.0.0.7",
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get(key_hash=ApiToken.hash(response.json()["token"]))
+    (issued,) = events("auth.token_issue")
+    assert (issued.object_type, issued.object_id) == ("accounts.apitoken", str(token.pk))
+    assert (issued.actor, issued.actor_username, issued.actor_role) == (
+        cast.hanjiang_industry,
+        "hj_ind",
+        User.Role.COUNTY_INDUSTRY,
+    )
+    assert issued.ip == "10.0.0.7"
+    assert response.json()["token"] not in str(issued.data)  # the secret never reaches the log
+
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+    assert client.post("/api/v1/auth/logout", **auth).status_code == 204
+    (revoked,) = events("auth.token_revoke")
+    assert revoked.object_id == str(token.pk) and revoked.actor == cast.hanjiang_industry
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_wrong_password_issues_no_token_and_records_the_failure_only(client, cast):
+    client.post(
+        "/api/v1/auth/token", {"username": "hj_ind", "password": "nope-nope-1"}, content_type="application/json"
+    )
+    assert not events("auth.token_issue")
+    assert events("auth.login_failed")
+
+
+def test_logout_by_session_has_no_token_to_revoke(client, cast):
+    client.force_login(cast.city_officer)
+    assert client.post("/api/v1/auth/logout").status_code == 204
+    assert not events("auth.token_revoke")
