@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Notice
+from programmes.services import NOTICE_FIELDS
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
@@ -12,7 +13,7 @@ class NoticeForm(forms.ModelForm):
 
     class Meta:
         model = Notice
-        fields = ["title", "publish_date", "body", "contact_person", "contact_phone", "is_published"]
+        fields = list(NOTICE_FIELDS)
         widgets = {"publish_date": forms.DateInput(attrs={"type": "date"}), "body": forms.Textarea(attrs={"rows": 20})}
 
     def clean_attachment(self):

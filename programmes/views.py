@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +7,7 @@ from django.utils.translation import gettext as _
 from programmes.forms import NoticeForm
 from programmes.models import Notice, NoticeAttachment
 from programmes.selectors import calls_open, calls_public, notices_public
-from programmes.services import notice_register_view
+from programmes.services import NOTICE_FIELDS, notice_register_view, notice_save
 
 
 def home(request):
@@ -49,18 +48,14 @@ def _notice_form(request, notice=None):
         raise PermissionDenied
     form = NoticeForm(request.POST or None, request.FILES or None, instance=notice)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            if notice is None:
-                saved.created_by = request.user
-            saved.save()
-            if form.cleaned_data.get("attachment"):
-                NoticeAttachment.objects.create(
-                    notice=saved,
-                    title=form.cleaned_data["attachment_title"],
-                    file=form.cleaned_data["attachment"],
-                    sort_order=saved.attachments.count() + 1,
-                )
+        saved = notice_save(
+            actor=request.user,
+            notice=notice,
+            data={name: form.cleaned_data[name] for name in NOTICE_FIELDS},
+            attachment=form.cleaned_data.get("attachment"),
+            attachment_title=form.cleaned_data.get("attachment_title") or "",
+            request=request,
+        )
         messages.success(request, _("通知已保存。"))
         return redirect("portal:notice_detail", pk=saved.pk)
     return render(request, "portal/notice_form.html", {"form": form, "notice": notice})
