@@ -4,8 +4,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 
+from audit.models import Event
+from core.errors import PermissionDeniedError
 from programmes.models import Notice, NoticeAttachment
-from programmes.services import notice_register_view
+from programmes.services import notice_register_view, notice_save
 from tests.factories import NoticeFactory
 
 
@@ -125,3 +127,25 @@ def test_anonymous_create_redirects_to_login(client, db):
     response = client.get("/notices/new/")
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+@pytest.mark.parametrize("member", ["enterprise_a", "hanjiang_industry", "expert"])
+def test_notice_service_refuses_others_and_writes_nothing(cast, member):
+    notice = NoticeFactory(title="原标题")
+    with pytest.raises(PermissionDeniedError):
+        notice_save(actor=getattr(cast, member), notice=notice, data={"title": "改写"})
+    with pytest.raises(PermissionDeniedError):
+        notice_save(actor=getattr(cast, member), data={"title": "新通知"})
+    notice.refresh_from_db()
+    assert notice.title == "原标题" and Notice.objects.count() == 1
+    assert not Event.objects.filter(action__startswith="notice.").exists()
+
+
+def test_notice_service_edit_records_only_what_changed(cast):
+    notice = NoticeFactory(title="原标题", is_published=True)
+    notice_save(actor=cast.admin, notice=notice, data={"title": "原标题", "is_published": False})
+    event = Event.objects.get(action="notice.edit")
+    assert event.data["changed"] == ["is_published"] and event.data["is_published"] is False
+    assert (event.actor_username, event.actor_role) == ("root", "admin")
+    notice.refresh_from_db()
+    assert notice.is_published is False
