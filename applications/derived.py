@@ -8,12 +8,14 @@ Values that do not parse (a draft may hold them) simply do not count.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from applications.forms import parse_date, parse_money, parse_number
-from programmes.vocabulary import COMPARISON_ROWS, PATENT_TYPES
+from programmes.vocabulary import COMPARISON_ROWS, OWNERSHIP, PATENT_TYPES
 
 ZERO = Decimal("0.00")
+SHARE_PLACES = Decimal("0.0001")
+TENTH = Decimal("0.1")
 
 
 def _money(value):
@@ -41,27 +43,40 @@ def _s(amount):
     return None if amount is None else f"{amount:.2f}"
 
 
+def _share(part, whole):
+    """part / whole as a fraction with four decimals (half up), as a string; None when whole is not positive."""
+    return str((part / whole).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)) if whole > 0 else None
+
+
 def demonstration_figures(data: dict, *, period: tuple[dt.date, dt.date]) -> dict:
     """Investment totals inside the period (all, per area, per year), software kinds, projects, online share."""
     start, end = period
     total = ZERO
     by_area: dict[str, Decimal] = {}
     by_year: dict[str, Decimal] = {}
-    outside = 0
+    by_area_year: dict[str, dict[str, Decimal]] = {}
+    outside, outside_total = 0, ZERO
+    counted: list[bool | None] = []  # per row of data["investments"]: inside the period; None = not a figure
     for row in data.get("investments") or []:
         amount, day = _money(row.get("amount_yuan")), _date(row.get("date"))
         if amount is None or day is None:
+            counted.append(None)
             continue
-        if not start <= day <= end:
+        counted.append(start <= day <= end)
+        if not counted[-1]:
             outside += 1
+            outside_total += amount
             continue
         total += amount
-        area = row.get("area") or ""
+        area, year = row.get("area") or "", str(day.year)
         by_area[area] = by_area.get(area, ZERO) + amount
-        by_year[str(day.year)] = by_year.get(str(day.year), ZERO) + amount
+        by_year[year] = by_year.get(year, ZERO) + amount
+        cells = by_area_year.setdefault(area, {})
+        cells[year] = cells.get(year, ZERO) + amount
     kinds = sorted({row.get("kind") for row in data.get("management_software") or [] if row.get("kind")})
     projects = sum(1 for row in data.get("control_projects") or [] if (row.get("name") or "").strip())
     online_sum, total_sum, years = ZERO, ZERO, 0
+    share_by_year: dict[str, str | None] = {}
     for row in data.get("sales") or []:
         online, sales_total = _money(row.get("online_yuan")), _money(row.get("total_yuan"))
         if online is None or sales_total is None:
@@ -69,7 +84,8 @@ def demonstration_figures(data: dict, *, period: tuple[dt.date, dt.date]) -> dic
         online_sum += online
         total_sum += sales_total
         years += 1
-    share = (online_sum / total_sum).quantize(Decimal("0.0001")) if years and total_sum > 0 else None
+        share_by_year[str(row.get("year"))] = _share(online, sales_total)
+    share = _share(online_sum, total_sum) if years else None
     areas = []
     for row in data.get("areas") or []:
         code = row.get("code")
@@ -81,12 +97,19 @@ def demonstration_figures(data: dict, *, period: tuple[dt.date, dt.date]) -> dic
         "investment_by_year_yuan": {k: _s(v) for k, v in sorted(by_year.items())},
         "investments_outside_period": outside,
         "investment_period": [start.isoformat(), end.isoformat()],
+        "investment_years": [str(year) for year in range(start.year, end.year + 1)],
+        "investment_by_area_year_yuan": {
+            area: {year: _s(v) for year, v in sorted(years_.items())} for area, years_ in sorted(by_area_year.items())
+        },
+        "investments_outside_period_yuan": _s(outside_total),
+        "investments_counted": counted,
         "areas": areas,
         "management_software_kinds": kinds,
         "control_projects": projects,
         "online_sales_yuan": _s(online_sum),
         "total_sales_yuan": _s(total_sum),
-        "online_sales_share": None if share is None else str(share),
+        "online_sales_share": share,
+        "online_sales_share_by_year": share_by_year,
     }
 
 
@@ -100,19 +123,23 @@ def new_product_figures(data: dict) -> dict:
     ip = data.get("ip") or []
     patents = sum(1 for row in ip if row.get("type") in PATENT_TYPES and (row.get("patent_no") or "").strip())
     ownerships = [row.get("ownership") for row in ip]
-    ip_owned = bool(ownerships) and all(o in {"own", "transferred"} for o in ownerships)
+    ip_owned = bool(ownerships) and all(o in OWNERSHIP.codes for o in ownerships)
     comparison = {}
     for code, _label, _unit, target, direction in COMPARISON_ROWS:
         row = (data.get("comparison") or {}).get(code) or {}
         traditional, new = _number(row.get("traditional")), _number(row.get("new"))
-        change = None
+        change = meets = None
+        reference = Decimal(target if direction == "up" else -target)
         if traditional not in (None, Decimal(0)) and new is not None:
-            change = ((new - traditional) / traditional * 100).quantize(Decimal("0.1"))
+            exact = (new - traditional) / traditional * 100
+            change = exact.quantize(TENTH, rounding=ROUND_HALF_UP)
+            meets = exact >= reference if direction == "up" else exact <= reference
         comparison[code] = {
             "traditional": None if traditional is None else str(traditional),
             "new": None if new is None else str(new),
             "change_percent": None if change is None else str(change),
-            "reference_target_percent": str(target if direction == "up" else -target),
+            "reference_target_percent": str(reference),
+            "meets_reference_target": meets,  # None when the change can't be computed
         }
     sales = data.get("sales") or {}
     return {

@@ -5,7 +5,10 @@ Field names are the JSON paths (``investments.0.amount_yuan``) that `forms.parse
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from applications.forms import Field, Group, Matrix, Table
+from core.formatting import percent
 
 BLANK_ROWS = 1
 
@@ -24,7 +27,7 @@ def _cell(fld, name, value, errors, *, readonly=False):
     if fld.kind == "choice":
         display = _choice_label(fld, value)
     elif fld.kind == "bool":
-        display = {True: "是", False: "否"}.get(value, "")
+        display = {True: _("是"), False: _("否")}.get(value, "")
     return {
         "name": name,
         "id": "f-" + name.replace(".", "-"),
@@ -108,8 +111,9 @@ def build(definition, data, errors=(), *, editable=True):
                         if c.key == "unit" and not value:
                             value = unit
                         cells.append(_cell(c, f"{item.key}.{code}.{c.key}", value, by_field))
-                    sign = "降低" if direction == "down" else "提升"
-                    rows.append({"code": code, "label": label, "cells": cells, "target": f"{sign} {target}%"})
+                    values = {"p": percent(target)}
+                    aim = _("降低 %(p)s") % values if direction == "down" else _("提升 %(p)s") % values
+                    rows.append({"code": code, "label": label, "cells": cells, "target": aim})
                 nodes.append(
                     {
                         "type": "matrix",

@@ -8,7 +8,6 @@ subset font (see core/fonts.py and docs/pdf.md for the font strategy and its mea
 import base64
 import datetime as dt
 import io
-from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,50 +17,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.forms.legacy import snapshot_form
+from core import formatting
 from core.fonts import FONT_STACK, font_face_css
+from enterprises.sizeclass import CLASS_LABELS
+from programmes.vocabulary import (
+    AREAS,
+    COMPARISON_ROWS,
+    INVESTMENT_KINDS,
+    IP_TYPES,
+    OWNERSHIP,
+    SOFTWARE_KINDS,
+    TECH_LEVELS,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-AREAS = {
-    "rd_design": gettext_lazy("研发设计"),
-    "production_control": gettext_lazy("生产管控"),
-    "sales_operations": gettext_lazy("购销经营"),
-    "product_service_innovation": gettext_lazy("产品和服务创新"),
-}
-INVESTMENT_KINDS = {
-    "hardware": gettext_lazy("硬件"),
-    "software": gettext_lazy("软件"),
-    "service": gettext_lazy("服务"),
-}
-SOFTWARE_KINDS = {
-    "ERP": gettext_lazy("企业资源计划（ERP）"),
-    "MES": gettext_lazy("制造执行系统（MES）"),
-    "SCM": gettext_lazy("供应链管理（SCM）"),
-    "PDM_PLM": gettext_lazy("产品数据管理（PDM/PLM）"),
-    "CRM": gettext_lazy("客户关系管理（CRM）"),
-}
-TECH_LEVELS = {
-    "domestic_leading": gettext_lazy("国内领先"),
-    "international_advanced": gettext_lazy("国际先进"),
-    "other": gettext_lazy("其他"),
-}
-IP_TYPES = {
-    "invention": gettext_lazy("发明专利"),
-    "utility_model": gettext_lazy("实用新型专利"),
-    "design": gettext_lazy("外观设计专利"),
-    "software_copyright": gettext_lazy("软件著作权"),
-}
-OWNERSHIP = {"own": gettext_lazy("自有"), "transferred": gettext_lazy("受让")}
-
-# 三降低两提升 with the 2015 《智能制造试点示范专项行动实施方案》 reference targets (relative change, percent).
-# A reference to print beside the figures, not an eligibility rule (docs/domain.md §5).
-COMPARISON = [
-    ("operating_cost", gettext_lazy("运营成本"), Decimal("-20")),
-    ("development_cycle_days", gettext_lazy("产品研制周期"), Decimal("-20")),
-    ("defect_rate", gettext_lazy("产品不良品率"), Decimal("-10")),
-    ("productivity", gettext_lazy("生产效率"), Decimal("20")),
-    ("energy_utilisation", gettext_lazy("能源利用率"), Decimal("4")),
-]
 
 # The enterprise profile (enterprises.selectors.profile_snapshot()): known keys first, in this order, with
 # their labels; any other scalar key is printed after them under its own name, so nothing is silently lost.
@@ -91,12 +60,7 @@ ENTERPRISE_FIELDS = [
 ENTERPRISE_MONEY = {"revenue_yuan", "assets_yuan", "revenue_wan", "total_assets_wan"}
 # Bookkeeping of the profile snapshot, not facts about the enterprise.
 ENTERPRISE_HIDDEN = {"schema", "organisation_id", "version", "updated_at", "industry_code", "id", "declarations"}
-SIZE_CLASSES = {
-    "micro": gettext_lazy("微型"),
-    "small": gettext_lazy("小型"),
-    "medium": gettext_lazy("中型"),
-    "large": gettext_lazy("大型"),
-}
+SIZE_CLASSES = CLASS_LABELS  # enterprises.sizeclass: the size classes and their names
 
 
 def render_application_pdf(snapshot: dict, *, verify_url: str) -> bytes:
@@ -153,10 +117,11 @@ def build_context(snapshot, *, verify_url):
         "form": form,
         **print_css_context(f"{receipt_no}  {digest[:16]}"),
     }
+    derived = snapshot.get("derived") or {}  # the figures frozen at submission: printed, never recomputed
     if snapshot["category"]["code"] == "demonstration":
-        context.update(demonstration_context(form, snapshot.get("call") or {}))
+        context.update(demonstration_context(form, derived))
     else:
-        context.update(new_product_context(form))
+        context.update(new_product_context(form, derived))
     return context
 
 
@@ -168,34 +133,14 @@ def css_string(text):
     return "".join(ch for ch in str(text) if ch not in '"\\\n\r<>')
 
 
-def decimal(value):
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
 def money(value):
-    """186000 → "186,000.00"; missing → "" (never a float on the way)."""
-    number = decimal(value) if not isinstance(value, Decimal) else value
-    if number is None:
-        return ""
-    return f"{number.quantize(Decimal('0.01')):,}"
+    """An amount for a table cell headed "（元）": 186000 → "186,000.00"; missing → "" (core.formatting)."""
+    return formatting.money(value, unit="")
 
 
-def percent(ratio, places="0.01"):
-    if ratio is None:
-        return ""
-    return f"{(ratio * 100).quantize(Decimal(places))}%"
-
-
-def signed_percent(value):
-    if value is None:
-        return ""
-    value = value.quantize(Decimal("0.01"))
-    return f"+{value}%" if value > 0 else f"{value}%"
+def change(value):
+    """A change or target in percent, signed: "30.0" → "+30.0%" (core.formatting)."""
+    return formatting.percent(value, signed=True)
 
 
 def parse_date(value):
@@ -331,74 +276,55 @@ def paragraphs(text):
 # 示范/试点企业 ----------------------------------------------------------------------------------------------
 
 
-def investment_period(call):
-    period = call.get("investment_period") or []
-    start = parse_date(period[0]) if len(period) > 0 else None
-    end = parse_date(period[1]) if len(period) > 1 else None
-    return start, end
+def _cell(amounts, key):
+    """An amount of a frozen mapping: a key it lacks is zero; a mapping the snapshot lacks prints blank."""
+    return "" if amounts is None else money(amounts.get(key, "0"))
 
 
-def demonstration_context(form, call):
-    start, end = investment_period(call)
-    years = list(range(start.year, end.year + 1)) if start and end else []
-    by_area = {code: Decimal("0") for code in AREAS}
-    by_year = {year: Decimal("0") for year in years}
-    matrix = {(code, year): Decimal("0") for code in AREAS for year in years}
-    total = Decimal("0")
-    excluded = Decimal("0")
+def demonstration_context(form, derived):
+    period = [parse_date(day) for day in derived.get("investment_period") or []]
+    start, end = period if len(period) == 2 else (None, None)
+    by_area = derived.get("investment_by_area_yuan")
+    by_year = derived.get("investment_by_year_yuan")
+    matrix = derived.get("investment_by_area_year_yuan")
+    years = derived.get("investment_years") or sorted(by_year or {})
+    counted = derived.get("investments_counted") or []
     rows = []
-    for item in form.get("investments") or []:
-        day = parse_date(item.get("date"))
-        amount = decimal(item.get("amount_yuan")) or Decimal("0")
-        counted = bool(day and start and end and start <= day <= end)
-        area = item.get("area", "")
-        if counted:
-            total += amount
-            by_area[area] = by_area.get(area, Decimal("0")) + amount
-            by_year[day.year] = by_year.get(day.year, Decimal("0")) + amount
-            matrix[(area, day.year)] = matrix.get((area, day.year), Decimal("0")) + amount
-        else:
-            excluded += amount
+    for index, item in enumerate(form.get("investments") or []):
         rows.append(
             {
                 "date": item.get("date", ""),
                 "content": item.get("content", ""),
-                "kind": INVESTMENT_KINDS.get(item.get("kind"), item.get("kind", "")),
-                "area": AREAS.get(area, area),
+                "kind": INVESTMENT_KINDS.label(item.get("kind", "")),
+                "area": AREAS.label(item.get("area", "")),
                 "supplier": item.get("supplier", ""),
-                "amount": money(amount),
+                "amount": money(item.get("amount_yuan")),
                 "invoice_no": item.get("invoice_no", ""),
-                "counted": counted,
+                "counted": counted[index] is not False if index < len(counted) else True,
             }
         )
     area_totals = [
         {
-            "label": AREAS.get(code, code),
-            "years": [money(matrix.get((code, year), Decimal("0"))) for year in years],
-            "total": money(by_area[code]),
+            "label": label,
+            "years": [_cell(None if matrix is None else matrix.get(code, {}), year) for year in years],
+            "total": _cell(by_area, code),
         }
-        for code in by_area
+        for code, label in AREAS
     ]
-    claimed = {a.get("code") for a in form.get("areas") or []}
-    sales_rows = []
-    online_sum = Decimal("0")
-    total_sum = Decimal("0")
-    for row in form.get("sales") or []:
-        online = decimal(row.get("online_yuan")) or Decimal("0")
-        whole = decimal(row.get("total_yuan")) or Decimal("0")
-        online_sum += online
-        total_sum += whole
-        sales_rows.append(
-            {
-                "year": row.get("year", ""),
-                "online": money(online),
-                "total": money(whole),
-                "share": percent(online / whole) if whole else "",
-            }
-        )
+    claimed = set(derived.get("areas") or ())
+    shares = derived.get("online_sales_share_by_year") or {}
+    sales_rows = [
+        {
+            "year": row.get("year", ""),
+            "online": money(row.get("online_yuan")),
+            "total": money(row.get("total_yuan")),
+            "share": formatting.share(shares.get(str(row.get("year")))),
+        }
+        for row in form.get("sales") or []
+    ]
     software = [
         {
-            "kind": SOFTWARE_KINDS.get(s.get("kind"), s.get("kind", "")),
+            "kind": SOFTWARE_KINDS.label(s.get("kind", "")),
             "vendor": s.get("vendor", ""),
             "go_live": s.get("go_live", ""),
         }
@@ -408,27 +334,25 @@ def demonstration_context(form, call):
         "period": (start, end),
         "period_text": f"{start:%Y年%m月%d日}—{end:%Y年%m月%d日}" if start and end else "",
         "years": years,
-        "areas_all": [{"label": label, "claimed": code in claimed} for code, label in AREAS.items()],
+        "areas_all": [{"label": label, "claimed": code in claimed} for code, label in AREAS],
         "areas": [
-            {
-                "label": AREAS.get(a.get("code"), a.get("code", "")),
-                "work": a.get("work", ""),
-                "results": a.get("results", ""),
-            }
+            {"label": AREAS.label(a.get("code", "")), "work": a.get("work", ""), "results": a.get("results", "")}
             for a in form.get("areas") or []
         ],
         "investments": rows,
         "area_totals": area_totals,
-        "year_totals": [money(by_year.get(year, Decimal("0"))) for year in years],
-        "investment_total": money(total),
-        "investment_excluded": money(excluded) if excluded else "",
+        "year_totals": [_cell(by_year, year) for year in years],
+        "investment_total": money(derived.get("investment_total_yuan")),
+        "investment_excluded": money(derived.get("investments_outside_period_yuan"))
+        if derived.get("investments_outside_period")
+        else "",
         "software": software,
-        "software_kinds": len({s.get("kind") for s in form.get("management_software") or [] if s.get("kind")}),
+        "software_kinds": len(derived.get("management_software_kinds") or ()),
         "control_projects": form.get("control_projects") or [],
         "sales": sales_rows,
-        "online_sum": money(online_sum),
-        "sales_sum": money(total_sum),
-        "online_share": percent(online_sum / total_sum) if total_sum else "",
+        "online_sum": money(derived.get("online_sales_yuan")),
+        "sales_sum": money(derived.get("total_sales_yuan")),
+        "online_share": formatting.share(derived.get("online_sales_share")),
         "summary": paragraphs(form.get("summary")),
     }
 
@@ -436,45 +360,39 @@ def demonstration_context(form, call):
 # 研发推广应用新产品新技术 ----------------------------------------------------------------------------------
 
 
-def new_product_context(form):
+def new_product_context(form, derived):
     sales = form.get("sales") or {}
-    rd_rows = []
-    rd_total = Decimal("0")
-    for item in form.get("rd_investments") or []:
-        amount = decimal(item.get("amount_yuan")) or Decimal("0")
-        rd_total += amount
-        rd_rows.append({"date": item.get("date", ""), "content": item.get("content", ""), "amount": money(amount)})
+    rd_rows = [
+        {"date": item.get("date", ""), "content": item.get("content", ""), "amount": money(item.get("amount_yuan"))}
+        for item in form.get("rd_investments") or []
+    ]
     comparison = []
-    for key, label, target in COMPARISON:
-        row = (form.get("comparison") or {}).get(key) or {}
-        old, new = decimal(row.get("traditional")), decimal(row.get("new"))
-        change = (new - old) / old * 100 if old not in (None, Decimal("0")) and new is not None else None
-        meets = None
-        if change is not None:
-            meets = change <= target if target < 0 else change >= target
+    frozen = derived.get("comparison") or {}
+    for code, label, unit, target, direction in COMPARISON_ROWS:
+        row = (form.get("comparison") or {}).get(code) or {}
+        figures = frozen.get(code) or {}
         comparison.append(
             {
                 "label": label,
-                "unit": row.get("unit", ""),
+                "unit": row.get("unit") or unit,
                 "traditional": row.get("traditional", ""),
                 "new": row.get("new", ""),
-                "change": signed_percent(change),
-                "target": signed_percent(target),
-                "meets": meets,
+                "change": change(figures.get("change_percent")),
+                "target": change(figures.get("reference_target_percent", target if direction == "up" else -target)),
+                "meets": figures.get("meets_reference_target"),
             }
         )
     ip = [
         {
             "patent_no": i.get("patent_no", ""),
-            "type": IP_TYPES.get(i.get("type"), i.get("type", "")),
+            "type": IP_TYPES.label(i.get("type", "")),
             "title": i.get("title", ""),
             "granted_on": i.get("granted_on", ""),
             "owner": i.get("owner", ""),
-            "ownership": OWNERSHIP.get(i.get("ownership"), i.get("ownership", "")),
+            "ownership": OWNERSHIP.label(i.get("ownership", "")),
         }
         for i in form.get("ip") or []
     ]
-    patents = sum(1 for i in form.get("ip") or [] if i.get("type") in ("invention", "utility_model", "design"))
     return {
         "product_name": form.get("product_name", ""),
         "description": paragraphs(form.get("description")),
@@ -488,10 +406,10 @@ def new_product_context(form):
             "taxes_year": money(sales.get("taxes_year_yuan")),
         },
         "rd_investments": rd_rows,
-        "rd_total": money(rd_total),
+        "rd_total": money(derived.get("rd_investment_total_yuan")),
         "comparison": comparison,
-        "tech_level": TECH_LEVELS.get(form.get("tech_level"), form.get("tech_level", "")),
+        "tech_level": TECH_LEVELS.label(form.get("tech_level", "")),
         "tech_evidence": paragraphs(form.get("tech_evidence")),
         "ip": ip,
-        "patents": patents,
+        "patents": derived.get("patents") or 0,
     }

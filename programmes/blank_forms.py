@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.fonts import FONT_STACK, font_face_css
+from core.formatting import percent
+from programmes.vocabulary import AREAS, COMPARISON_ROWS, SOFTWARE_KINDS, TECH_LEVELS
 
 BLANK_FORMS = [
     ("demonstration", "附件1：扬州市“互联网+小微企业”示范试点企业申请书", "附件1-示范试点企业申请书.pdf"),
@@ -18,20 +20,13 @@ BLANK_FORMS = [
 
 # The notice's call year: the blank forms of the 2018 notice have the columns 2017 and 2018 (近两年).
 NOTICE_YEAR = 2018
-SOFTWARE = [
-    "企业资源计划（ERP）",
-    "制造执行系统（MES）",
-    "供应链管理（SCM）",
-    "产品数据管理（PDM/PLM）",
-    "客户关系管理（CRM）",
-]
-AREAS = ["研发设计", "生产管控", "购销经营", "产品和服务创新"]
+# Labels from the one vocabulary; targets written as the filled PDF writes them (core.formatting).
+SOFTWARE = [label for _code, label in SOFTWARE_KINDS]
+AREA_LABELS = [label for _code, label in AREAS]
+TECH_LEVEL_LABELS = [label for _code, label in TECH_LEVELS]
 COMPARISON = [
-    ("运营成本", "-20.00%"),
-    ("产品研制周期", "-20.00%"),
-    ("产品不良品率", "-10.00%"),
-    ("生产效率", "+20.00%"),
-    ("能源利用率", "+4.00%"),
+    (label, percent(target if direction == "up" else -target, signed=True))
+    for _code, label, _unit, target, direction in COMPARISON_ROWS
 ]
 
 
@@ -44,7 +39,8 @@ def blank_context(category_code, *, year: int = NOTICE_YEAR):
         "years": [year - 1, year],
         "year": year,
         "prev_year": year - 1,
-        "areas": AREAS,
+        "areas": AREA_LABELS,
+        "tech_levels": TECH_LEVEL_LABELS,
         "software": SOFTWARE,
         "comparison": COMPARISON,
         "materials": [name for _code, name, _multiple in MATERIALS[category_code]],

@@ -162,7 +162,7 @@ def test_demonstration_sections_and_totals(rendered):
     assert "用友网络科技股" in flat and "No.3200181130" in flat and "186,000.00" in text
     assert "制造执行系统（MES）" in flat
     assert "设备联网与远程实时监控" in flat
-    assert "57.16%" in text  # (18.5 + 26.2) / (36.2 + 42.0)
+    assert "57.2%" in text  # (18.5 + 26.2) / (36.2 + 42.0), one decimal (core.formatting)
     assert "本企业郑重承诺" in text
 
 
@@ -175,16 +175,46 @@ def test_demonstration_totals_in_the_context():
     by_area = {row["label"]: row["total"] for row in context["area_totals"]}
     assert by_area["生产管控"] == "448,500.00"
     assert by_area["研发设计"] == "0.00"
-    assert context["online_share"] == "57.16%"
+    assert context["online_share"] == "57.2%"
     assert context["software_kinds"] == 3
+    assert [row["share"] for row in context["sales"]] == ["51.1%", "62.4%"]
+    assert [i["counted"] for i in context["investments"]] == [True] * 5 + [False]
 
 
-def test_investment_period_comes_from_the_call():
+def test_the_pdf_prints_the_frozen_figures_and_never_recomputes_them(monkeypatch):
+    """The snapshot's `derived` is what was judged at submission: the PDF prints it as it is."""
+    from applications import derived
+
+    def no_recomputing(*args, **kwargs):
+        raise AssertionError("the PDF must not compute figures")
+
+    for name in ("figures", "demonstration_figures", "new_product_figures"):
+        monkeypatch.setattr(derived, name, no_recomputing)
     snapshot = sample("demonstration")
-    snapshot["call"]["investment_period"] = ["2018-01-01", "2018-12-31"]
+    frozen = snapshot["derived"]
+    frozen["investment_total_yuan"] = "111111.11"  # not the sum of the rows: the frozen figure wins
+    frozen["investment_by_year_yuan"] = {"2017": "1.00", "2018": "2.00"}
+    frozen["investment_by_area_yuan"] = {"production_control": "3.00"}
+    frozen["investment_by_area_year_yuan"] = {"production_control": {"2018": "4.00"}}
+    frozen["online_sales_share"] = "0.1234"
+    frozen["management_software_kinds"] = ["ERP"]
+    snapshot["call"]["investment_period"] = ["2018-01-01", "2018-12-31"]  # the period is frozen with them too
     context = build_context(snapshot, verify_url=url_for(snapshot))
-    assert context["years"] == [2018]
-    assert context["investment_total"] == "254,000.00"
+    assert context["investment_total"] == "111,111.11"
+    assert context["years"] == ["2017", "2018"] and context["year_totals"] == ["1.00", "2.00"]
+    by_area = {row["label"]: row for row in context["area_totals"]}
+    assert by_area["生产管控"]["total"] == "3.00" and by_area["生产管控"]["years"] == ["0.00", "4.00"]
+    assert context["online_share"] == "12.3%" and context["software_kinds"] == 1
+    assert "111,111.11" in render_application_html(snapshot, verify_url=url_for(snapshot))
+
+    snapshot = sample("new_product")
+    snapshot["derived"]["rd_investment_total_yuan"] = "222222.22"
+    snapshot["derived"]["patents"] = 7
+    snapshot["derived"]["comparison"]["productivity"].update(change_percent="1.5", meets_reference_target=False)
+    context = build_context(snapshot, verify_url=url_for(snapshot))
+    assert context["rd_total"] == "222,222.22" and context["patents"] == 7
+    rows = {r["label"]: r for r in context["comparison"]}
+    assert rows["生产效率"]["change"] == "+1.5%" and rows["生产效率"]["meets"] is False
 
 
 def test_new_product_sections_and_comparison(rendered):
@@ -205,24 +235,42 @@ def test_new_product_sections_and_comparison(rendered):
     assert "371,500.00" in text  # R&D total
     assert "24,300,000.00" in text and "9,800,000.00" in text
     assert "国内领先" in text
-    assert "ZL201810000000.1" in flat and "发明专利" in flat and "受让" in flat
+    assert "ZL201810000000.1" in flat and "发明专利" in flat
+    # the ownership column: its header and its values as the form writes them (programmes.vocabulary)
+    assert "取得方式" in flat and "自主研发" in flat and "依法受让" in flat
+    assert "自有/受让" not in flat
     # the 2015 reference targets beside the figures
-    for target in ["-20.00%", "-10.00%", "+20.00%", "+4.00%"]:
+    for target in ["-20.0%", "-10.0%", "+20.0%", "+4.0%"]:
         assert target in text, target
+
+
+def test_ownership_labels_are_the_vocabulary_labels():
+    from programmes.vocabulary import OWNERSHIP
+
+    snapshot = sample("new_product")
+    ip = build_context(snapshot, verify_url=url_for(snapshot))["ip"]
+    assert [str(i["ownership"]) for i in ip] == [str(OWNERSHIP.label(i["ownership"])) for i in snapshot["form"]["ip"]]
+    assert [str(i["ownership"]) for i in ip] == ["自主研发", "依法受让", "自主研发"]
+
+
+def _comparison(snapshot):
+    from applications.derived import figures
+
+    snapshot["derived"] = figures("new_product", snapshot["form"], period=None)  # what a submission freezes
+    return {r["label"]: r for r in build_context(snapshot, verify_url=url_for(snapshot))["comparison"]}
 
 
 def test_comparison_change_per_indicator():
     snapshot = sample("new_product")
-    rows = {r["label"]: r for r in build_context(snapshot, verify_url=url_for(snapshot))["comparison"]}
-    assert rows["运营成本"]["change"] == "-23.20%" and rows["运营成本"]["meets"] is True  # 1250 → 960
-    assert rows["产品研制周期"]["change"] == "-27.78%"  # 90 → 65 days
-    assert rows["生产效率"]["change"] == "+30.00%" and rows["生产效率"]["meets"] is True
-    assert rows["能源利用率"]["change"] == "+8.87%"
+    rows = _comparison(snapshot)
+    assert rows["运营成本"]["change"] == "-23.2%" and rows["运营成本"]["meets"] is True  # 1250 → 960
+    assert rows["产品研制周期"]["change"] == "-27.8%"  # 90 → 65 days
+    assert rows["生产效率"]["change"] == "+30.0%" and rows["生产效率"]["meets"] is True
+    assert rows["能源利用率"]["change"] == "+8.9%"
     snapshot["form"]["comparison"]["productivity"]["new"] = "4.4"  # +10% only
-    rows = {r["label"]: r for r in build_context(snapshot, verify_url=url_for(snapshot))["comparison"]}
-    assert rows["生产效率"]["meets"] is False
+    assert _comparison(snapshot)["生产效率"]["meets"] is False
     snapshot["form"]["comparison"]["productivity"]["traditional"] = "0"
-    rows = {r["label"]: r for r in build_context(snapshot, verify_url=url_for(snapshot))["comparison"]}
+    rows = _comparison(snapshot)
     assert rows["生产效率"]["change"] == "" and rows["生产效率"]["meets"] is None
 
 
@@ -260,9 +308,9 @@ def test_unknown_category_is_refused():
 
 
 def test_money_is_formatted_from_decimal_strings():
-    assert money("186000") == "186,000.00"
+    assert money("186000") == "186,000.00"  # in a column headed "（元）": no unit (core.formatting)
     assert money(Decimal("0.5")) == "0.50"
-    assert money("") == "" and money("abc") == ""
+    assert money("") == "" and money(None) == ""
 
 
 def test_fallback_font_when_the_derived_font_is_missing(settings, tmp_path):

@@ -36,7 +36,7 @@ def test_new_product_form_has_comparison_with_targets(client, cast):
     client.force_login(cast.enterprise_a)
     html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert 'name="comparison.defect_rate.traditional"' in html
-    assert "降低 10%" in html and "提升 4%" in html
+    assert "降低 10.0%" in html and "提升 4.0%" in html
     assert 'name="ip.0.patent_no"' in html
 
 
@@ -84,7 +84,7 @@ def test_autosave_saves_and_returns_panel(client, cast):
     body = response.json()
     assert body["saved"] is True and body["version"] == 2
     assert [e["field"] for e in body["errors"]] == ["sales.0.online_yuan"]
-    assert "600000.00" in body["panel_html"]
+    assert "600,000.00 元" in body["panel_html"]
     application.refresh_from_db()
     assert len(application.data["investments"]) == 1  # the blank row is dropped
     assert application.data["sales"][0]["online_yuan"] == "abc"  # kept as typed

@@ -111,7 +111,7 @@ def test_newcomer_profile_application_materials_submit_pdf(page, live_server, tm
     saved = Application.objects.get(pk=application_id)
     assert saved.data["investments"][2]["invoice_no"] == "INV-003"
     assert saved.data["summary"].startswith("本企业")
-    assert page.locator('[data-figure="investment_total_yuan"]').inner_text().startswith("560000.00")
+    assert page.locator('[data-figure="investment_total_yuan"]').inner_text().startswith("560,000.00 元")
 
     # 4. Upload every material; the progress bar shows.
     page.evaluate(

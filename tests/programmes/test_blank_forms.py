@@ -86,7 +86,11 @@ def test_blank_demonstration_lists_the_notice_materials_and_thresholds():
     assert "超过50万元" in html and "2017年01月01日—2018年12月31日" in html
     html = render_blank_form_html("new_product")
     assert "法定机构出具的新产品（技术）近期检测报告和查新报告" in html
-    assert "-20.00%" in html and "+4.00%" in html
+    assert "-20.0%" in html and "+4.0%" in html  # as the filled PDF writes them (core.formatting)
+    # choice labels and the ownership column from the one vocabulary, as the online form and the PDF show them
+    assert "□国内领先　□国际先进　□其他" in html and "取得方式" in html and "自有/受让" not in html
+    html = render_blank_form_html("demonstration")
+    assert "□研发设计" in html and "□制造执行系统（MES）" in html
 
 
 def test_unknown_blank_form():
