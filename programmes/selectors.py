@@ -1,6 +1,7 @@
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
-from programmes.models import Call, Notice
+from programmes.models import Call, CategoryForm, Notice
 
 
 def notices_public():
@@ -8,7 +9,14 @@ def notices_public():
 
 
 def calls_public():
-    return Call.objects.select_related("notice").prefetch_related("categories__material_items")
+    versions = Prefetch("categories__form_versions", queryset=CategoryForm.objects.only("id", "category_id", "version"))
+    # Whether the call's settings are locked (its first application exists), without importing a later app.
+    applications = Call.applications.rel.related_model.objects.filter(call=OuterRef("pk"))
+    return (
+        Call.objects.select_related("notice")
+        .prefetch_related("categories__material_items", versions)
+        .annotate(has_applications=Exists(applications))
+    )
 
 
 def calls_open(moment=None):
