@@ -14,7 +14,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("workspace/enterprise/", views.home_enterprise, name="home_enterprise"),
     path("workspace/county/", views.home_county, name="home_county"),
     path("workspace/city/", views.home_city, name="home_city"),
     path("workspace/expert/", views.home_expert, name="home_expert"),

@@ -41,11 +41,6 @@ def _workspace(request, roles, template):
 
 
 @login_required
-def home_enterprise(request):
-    return _workspace(request, {User.Role.ENTERPRISE}, "dashboards/enterprise.html")
-
-
-@login_required
 def home_county(request):
     return _workspace(request, {User.Role.COUNTY_INDUSTRY, User.Role.COUNTY_FINANCE}, "dashboards/county.html")
 

@@ -6,7 +6,6 @@ Handlers only parse, call one service or selector and shape the answer. Objects 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpResponse
@@ -17,6 +16,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from applications import forms, selectors, services, workflow
+from applications.materials.selectors import materials_missing, materials_visible_to
+from applications.pdf_cache import get_or_render_pdf
 from core.api_errors import json_response
 from core.errors import Conflict, DomainError
 from programmes.models import Category
@@ -31,7 +32,7 @@ class CreateIn(Schema):
 
 
 class PatchIn(Schema):
-    data: dict[str, Any]
+    data: dict[str, Any]  # a JSON merge patch (RFC 7396) of the form data
     version: int
 
 
@@ -45,19 +46,6 @@ class WithdrawIn(Schema):
 
 def _iso(value):
     return value.isoformat() if value else None
-
-
-def material_out(m):
-    return {
-        "id": m.id,
-        "item": m.item.code,
-        "item_name": m.item.name,
-        "filename": m.original_name,
-        "content_type": m.content_type,
-        "size": m.size,
-        "sha256": m.sha256,
-        "uploaded_at": _iso(m.uploaded_at),
-    }
 
 
 def application_summary(application):
@@ -76,26 +64,33 @@ def application_summary(application):
     }
 
 
+def material_out(m):
+    return {
+        "id": m.id,
+        "item": m.item.code,
+        "item_name": m.item.name,
+        "filename": m.original_name,
+        "content_type": m.content_type,
+        "size": m.size,
+        "sha256": m.sha256,
+        "uploaded_at": _iso(m.uploaded_at),
+    }
+
+
 def application_out(application, user, *, errors=None):
-    snapshot = services.latest_snapshot(application)
-    if snapshot is not None and not selectors.is_editable(application):
-        # Submitted: what was judged at submission, frozen in the snapshot (not the live profile).
-        frozen = json.loads(snapshot.canonical_json)
-        figures, eligibility = frozen["derived"], frozen["eligibility"]
-    else:
-        figures = selectors.application_figures(application)
-        eligibility = selectors.eligibility_for(application, figures=figures)
+    # Live for the enterprise while editable; the latest snapshot (form, figures, verdict, files) otherwise.
+    reading = selectors.application_reading(user, application)
     is_open, seconds = selectors.time_left(application.call)
     out = application_summary(application)
     out.update(
         {
             "editable": selectors.is_editable(application),
-            "data": application.data,
-            "derived": figures,
-            "eligibility": eligibility,
-            "materials": [material_out(m) for m in application.materials.select_related("item")],
-            "materials_missing": [item.code for item in selectors.materials_missing(application)],
-            "snapshot_version": snapshot.version if snapshot else None,
+            "data": reading["data"],
+            "derived": reading["figures"],
+            "eligibility": reading["eligibility"],
+            "materials": [material_out(m) for m in materials_visible_to(user, application)],
+            "materials_missing": [] if reading["frozen"] else [item.code for item in materials_missing(application)],
+            "snapshot_version": reading["snapshot_version"],
             "verify_url": f"/verify/{application.digest}" if application.digest else None,
             "call_open": is_open,
             "seconds_to_deadline": seconds,
@@ -151,11 +146,14 @@ def get_application(request, application_id: int):
     return application_out(selectors.application_for(request.user, application_id), request.user)
 
 
-@router.patch("/applications/{application_id}", summary="保存草稿（自动保存；version 过期返回 409）")
+@router.patch(
+    "/applications/{application_id}",
+    summary="保存草稿（data 为 JSON Merge Patch：发送的键替换，null 删除，未发送的键不变；version 过期返回 409）",
+)
 def patch_application(request, application_id: int, payload: PatchIn):
     application = selectors.application_for(request.user, application_id)
-    application, errors = services.application_save_draft(
-        application=application, data=payload.data, version=payload.version, actor=request.user
+    application, errors = services.application_patch_draft(
+        application=application, patch=payload.data, version=payload.version, actor=request.user
     )
     if errors:
         # The draft IS saved (nothing typed is lost); the errors say what must be corrected before submission.
@@ -193,10 +191,6 @@ def application_pdf(request, application_id: int):
     application = selectors.application_for(request.user, application_id)
     if not application.digest:
         raise Conflict("申报书尚未提交，没有可打印的正式申请书。")
-    try:
-        from applications.pdf_cache import get_or_render_pdf
-    except ImportError as exc:
-        raise HttpError(503, "PDF 生成功能尚未就绪，请稍后再试。") from exc
     pdf = get_or_render_pdf(application)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{application.receipt_no}.pdf"

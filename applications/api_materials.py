@@ -6,24 +6,28 @@
 
 from datetime import datetime
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from applications import material_rules
-from applications.materials import (
+from applications.materials.checks import too_large_message
+from applications.materials.limits import (
+    install_upload_limit,
+    request_too_large,
+    request_too_large_message,
+    upload_request_limit,
+)
+from applications.materials.responses import material_file_response
+from applications.materials.selectors import material_as_dict, material_for, materials_visible_to
+from applications.materials.services import (
     attach_material,
     check_can_change,
     delete_material,
-    install_upload_limit,
-    material_as_dict,
-    request_too_large,
-    request_too_large_message,
+    record_download,
     resolve_item,
-    too_large_message,
-    upload_request_limit,
 )
-from applications.models import Application, Material
+from applications.models import Material
+from applications.selectors import application_for
 from core.errors import DomainError
 
 router = Router(tags=["materials"])
@@ -61,13 +65,6 @@ _UPLOAD_BODY = {
 }
 
 
-def visible_application(user, application_id):
-    application = Application.objects.select_related("category").filter(pk=application_id).first()
-    if application is None or not material_rules.can_view(user, application):
-        raise Http404
-    return application
-
-
 @router.post(
     "/applications/{application_id}/materials",
     response={201: MaterialOut},
@@ -77,7 +74,7 @@ def visible_application(user, application_id):
 def upload_material(request, application_id: int):
     """multipart/form-data: `item` (材料项代码或编号) 和 `file`。不允许多个文件的材料项，新文件替换旧文件。"""
     user = request.auth
-    application = visible_application(user, application_id)
+    application = application_for(user, application_id)
     # Permission before the body is read: nobody else's upload is ever spooled to disk.
     check_can_change(application, user)
     limit = upload_request_limit(application)
@@ -87,7 +84,7 @@ def upload_material(request, application_id: int):
     files, post = request.FILES, request.POST
     if getattr(request, "upload_too_large", False):
         raise DomainError(request_too_large_message(limit), field="file")
-    item = resolve_item(application, post.get("item"))
+    item = resolve_item(application=application, reference=post.get("item"))
     uploaded = files.get("file")
     if uploaded is None:
         raise DomainError(_("请选择要上传的文件（字段 file）。"), field="file")
@@ -106,14 +103,14 @@ def _material_or_404(application, material_id):
 
 @router.get("/applications/{application_id}/materials", response=list[MaterialOut], summary="申报材料列表")
 def list_materials(request, application_id: int):
-    application = visible_application(request.auth, application_id)
-    return [material_as_dict(m) for m in application.materials.select_related("item")]
+    application = application_for(request.auth, application_id)
+    return [material_as_dict(m) for m in materials_visible_to(request.auth, application)]
 
 
 @router.delete("/applications/{application_id}/materials/{material_id}", response={204: None}, summary="删除材料")
 def remove_material(request, application_id: int, material_id: int):
     user = request.auth
-    application = visible_application(user, application_id)
+    application = application_for(user, application_id)
     material = _material_or_404(application, material_id)
     check_can_change(application, user)
     delete_material(application=application, material=material, actor=user, request=request)
@@ -124,20 +121,7 @@ def remove_material(request, application_id: int, material_id: int):
     "/applications/{application_id}/materials/{material_id}/file", url_name="material_file", summary="下载材料文件"
 )
 def material_file(request, application_id: int, material_id: int):
-    application = visible_application(request.auth, application_id)
-    return material_file_response(_material_or_404(application, material_id))
-
-
-def material_file_response(material):
-    """The stored file as an attachment under its original name; never rendered inline."""
-    try:
-        handle = material.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=material.original_name, content_type=material.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    application = application_for(request.auth, application_id)
+    material = material_for(request.auth, application=application, material_id=material_id)
+    record_download(material=material, actor=request.auth, request=request)
+    return material_file_response(material)

@@ -9,7 +9,8 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from applications.models import Application, Material
+from applications.materials.services import attach_material
+from applications.models import Application
 
 DEMONSTRATION_DATA = {
     "areas": [
@@ -121,33 +122,14 @@ def tiny_pdf(title: str, lines=()) -> bytes:
 
 
 def attach_demo_material(application, item, actor, *, filename=None):
-    """Attach a small real PDF for `item`, through the materials service when it is there."""
-    import hashlib
-
+    """Attach a small real PDF for `item` through the materials service (every check applies)."""
     content = tiny_pdf(
         f"Shenbao demo material: {item.code}",
         [f"Application {application.pk}", f"Category {application.category.code}", "Demo data - not a real document"],
     )
     filename = filename or f"{item.name[:40]}.pdf"
-    try:
-        from applications.materials import attach_material
-    except ImportError:
-        attach_material = None
-    if attach_material is not None:
-        upload = SimpleUploadedFile(filename, content, content_type="application/pdf")
-        return attach_material(application=application, item=item, uploaded_file=upload, actor=actor)
-    material = Material(
-        application=application,
-        item=item,
-        original_name=filename,
-        content_type="application/pdf",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by=actor,
-    )
-    material.file.save(filename, SimpleUploadedFile(filename, content), save=False)
-    material.save()
-    return material
+    upload = SimpleUploadedFile(filename, content, content_type="application/pdf")
+    return attach_material(application=application, item=item, uploaded_file=upload, actor=actor)
 
 
 def attach_all_materials(application, actor):

@@ -65,7 +65,7 @@ def demo_upload(item, *, enterprise_name=""):
 
 def attach_demo_materials(application, actor):
     """Attach a small real PDF to every checklist item of ``application`` that has no file yet."""
-    from applications.materials import attach_material
+    from applications.materials.services import attach_material
     from programmes.models import MaterialItem
 
     have = set(application.materials.values_list("item_id", flat=True))

@@ -75,8 +75,20 @@ def material_path(instance, filename):
     return f"applications/{instance.application_id}/{uuid.uuid4().hex}"
 
 
+class CurrentMaterials(models.Manager):
+    """The enterprise's current files: what `application.materials` and `Material.objects` mean everywhere."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(replaced_at__isnull=True)
+
+
 class Material(models.Model):
-    """One uploaded file for one checklist item. Stored privately; served only through a permission check."""
+    """One uploaded file for one checklist item. Stored privately; served only through a permission check.
+
+    A file listed in the latest submitted snapshot (`submitted`) outlives its replacement or deletion by the
+    enterprise (`replaced_at` set, file kept), because county and city staff read what was submitted, not
+    the draft that follows a withdrawal or a return.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
     item = models.ForeignKey(MaterialItem, verbose_name=_("材料项"), on_delete=models.PROTECT, related_name="+")
@@ -87,8 +99,14 @@ class Material(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    submitted = models.BooleanField(_("列入最近一次提交"), default=False)
+    replaced_at = models.DateTimeField(_("被替换或删除的时间"), null=True, blank=True)
+
+    objects = CurrentMaterials()
+    all_versions = models.Manager()  # noqa: DJ012 - a second manager, not a field
 
     class Meta:
+        base_manager_name = "all_versions"
         ordering = ["item__sort_order", "uploaded_at", "id"]
         verbose_name = _("申报材料")
         verbose_name_plural = _("申报材料")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, Snapshot
 from applications.pdf import render_application_pdf
+from applications.selectors import latest_snapshot
 from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -33,8 +34,8 @@ class PdfNotAvailable(DomainError, Http404):
 NOT_PRINTABLE = {Application.Status.DRAFT, Application.Status.WITHDRAWN, Application.Status.RETURNED}
 
 
-def latest_snapshot(application):
-    snapshot = Snapshot.objects.filter(application=application).order_by("-version").first()
+def printable_snapshot(application) -> Snapshot:
+    snapshot = latest_snapshot(application)
     if snapshot is None or application.status in NOT_PRINTABLE:
         raise PdfNotAvailable(_("该申报书尚未提交或已撤回、已退回修改，暂无可打印的正式申请书 PDF。"), field="pdf")
     return snapshot
@@ -50,7 +51,7 @@ def pdf_path(digest):
 
 def get_or_render_pdf(application) -> bytes:
     """The PDF bytes of the application's latest snapshot; rendered on the first call only."""
-    snapshot = latest_snapshot(application)
+    snapshot = printable_snapshot(application)
     path = pdf_path(snapshot.digest)
     if default_storage.exists(path):
         with default_storage.open(path, "rb") as handle:
@@ -63,7 +64,3 @@ def get_or_render_pdf(application) -> bytes:
         if saved != path:  # a race renamed ours; keep the first, drop the duplicate
             default_storage.delete(saved)
     return content
-
-
-def pdf_filename(application):
-    return f"{application.receipt_no or application.pk}.pdf"

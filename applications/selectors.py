@@ -2,47 +2,54 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+import json
+
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from applications import derived as derived_mod
-from applications.models import Application
-from applications.workflow import EDITABLE_STATUSES
-from programmes.models import SHANGHAI, Call
+from applications import rules as app_rules
+from applications import workflow
 from applications.forms.legacy import snapshot_form
+from applications.models import Application, Snapshot
+from applications.rules import allowed
+from enterprises import eligibility
+from enterprises.selectors import enterprise_facts, profile_for
+from programmes.models import SHANGHAI, Call
 
 
 def applications_visible_to(user):
-    """Every list and detail goes through here: the per-organisation and per-region isolation."""
+    """Every list and detail goes through here: the query form of `applications.view_application`."""
     qs = Application.objects.select_related("call", "category", "enterprise", "region")
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_superuser or user.role == User.Role.ADMIN:
-        return qs
-    left_draft = ~Q(status=Application.Status.DRAFT) | Q(receipt_no__isnull=False)
-    if user.role == User.Role.ENTERPRISE:
-        return qs.filter(enterprise_id=user.organisation_id) if user.organisation_id else qs.none()
-    if user.role in {User.Role.COUNTY_INDUSTRY, User.Role.COUNTY_FINANCE}:
-        region = user.organisation.region_id if user.organisation_id else None
-        return qs.filter(left_draft, region_id=region) if region else qs.none()
-    if user.role == User.Role.CITY_OFFICER:
-        return qs.filter(left_draft)
-    return qs.none()
+    return qs.filter(app_rules.can_view.q(user))
 
 
 def application_for(user, pk) -> Application:
     """The application if `user` may see it; Http404 otherwise (never reveal that it exists)."""
     application = applications_visible_to(user).filter(pk=pk).first()
-    if application is None or not user.has_perm("applications.view_application", application):
+    if application is None or not allowed(user, "applications.view_application", application):
         raise Http404
     return application
 
 
 def is_editable(application) -> bool:
-    return application.status in EDITABLE_STATUSES
+    return workflow.is_editable(application)
+
+
+def reads_live(user, application) -> bool:
+    """The enterprise and administrators read the live draft; staff read the latest submitted snapshot."""
+    return allowed(user, "applications.read_live_application", application)
+
+
+def latest_snapshot(application) -> Snapshot | None:
+    return application.snapshots.order_by("-version").first()
+
+
+def frozen_submission(application) -> dict | None:
+    """The latest snapshot's content (form, derived figures, eligibility, profile, materials), or None."""
+    snapshot = latest_snapshot(application)
+    return json.loads(snapshot.canonical_json) if snapshot is not None else None
 
 
 def reference_date(call):
@@ -52,6 +59,35 @@ def reference_date(call):
 
 def investment_period(call):
     return (call.investment_period_start, call.investment_period_end)
+
+
+def application_reading(user, application) -> dict:
+    """What `user` reads of `application`, computed once for pages and API alike.
+
+    The enterprise (and an administrator) read the live draft while it is editable, with live figures and
+    eligibility; once it is submitted, and always for county and city staff, everything comes from the
+    latest snapshot — the form, the derived figures, the eligibility verdict and the profile frozen at
+    submission — so staff never read edits made after a withdrawal or a return.
+    """
+    frozen = frozen_submission(application)
+    if frozen is not None and not (reads_live(user, application) and workflow.is_editable(application)):
+        return {
+            "frozen": True,
+            "data": snapshot_form(frozen),  # old snapshots: their 2018 keys read as today's
+            "figures": frozen["derived"],
+            "eligibility": frozen["eligibility"],
+            "profile": frozen.get("enterprise") or {},
+            "snapshot_version": frozen["version"],
+        }
+    figures = application_figures(application)
+    return {
+        "frozen": False,
+        "data": application.data,
+        "figures": figures,
+        "eligibility": eligibility_for(application, figures=figures),
+        "profile": None,
+        "snapshot_version": frozen["version"] if frozen else None,
+    }
 
 
 def application_figures(application, data=None) -> dict:
@@ -72,9 +108,6 @@ def _no_profile_result(category_code):
 
 def eligibility_for(application, *, figures=None, profile=None) -> dict:
     """The eligibility engine on the enterprise profile and the form's derived figures (as_dict shape)."""
-    from enterprises import eligibility
-    from enterprises.selectors import enterprise_facts, profile_for
-
     figures = application_figures(application) if figures is None else figures
     profile = profile_for(application.enterprise) if profile is None else profile
     if profile is None:
@@ -91,18 +124,6 @@ def eligibility_for(application, *, figures=None, profile=None) -> dict:
         **kwargs,
     )
     return result.as_dict()
-
-
-def materials_missing(application):
-    """Required checklist items without a file (the materials service's, if present)."""
-    try:
-        from applications.materials import materials_missing as service_missing
-    except ImportError:
-        service_missing = None
-    if service_missing is not None:
-        return list(service_missing(application))
-    have = set(application.materials.values_list("item_id", flat=True))
-    return [item for item in application.category.material_items.all() if item.required and item.id not in have]
 
 
 def time_left(call, now=None):

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 
-import rules
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,9 +18,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Region
 from applications import forms, selectors, workflow
+from applications.materials.selectors import materials_missing
+from applications.materials.services import mark_submitted
 from applications.models import Application, ReceiptCounter, Snapshot
+from applications.rules import allowed
 from audit.services import audit_record
 from core.errors import Conflict, DomainError, PermissionDeniedError
+from core.merge_patch import merge_patch
+from enterprises.selectors import profile_for, snapshot_of
 
 # v2: records `form_version`; form keys relative to the call's year (docs/application-data.md).
 SNAPSHOT_SCHEMA = "shenbao.application.v2"
@@ -54,11 +58,11 @@ def transition(*, application, action, actor, comment="", updates=None, data=Non
             _("当前状态为“%(status)s”，不能执行该操作。") % {"status": application.get_status_display()},
             field="status",
         )
+    if not workflow.permitted(step, application, actor):
+        raise PermissionDeniedError(str(workflow.refusal(step, application, actor)))
     reason = workflow.refusal(step, application, actor)
     if reason:
-        if actor.role in step.roles:
-            raise Conflict(str(reason), field="status")
-        raise PermissionDeniedError(str(reason))
+        raise Conflict(str(reason), field="status")
     now = timezone.now()
     fields = {"status": step.target, "updated_at": now, **(updates or {})}
     with transaction.atomic():
@@ -82,7 +86,7 @@ def transition(*, application, action, actor, comment="", updates=None, data=Non
 
 def application_create(*, call, category, actor) -> Application:
     """A new, empty draft of `category` in `call` for the actor's enterprise."""
-    if not rules.has_perm("applications.add_application", actor):
+    if not allowed(actor, "applications.add_application"):
         raise PermissionDeniedError(_("只有企业用户可以填报申报书。"))
     if category.call_id != call.id:
         raise DomainError(_("该申报类别不属于所选批次。"), field="category")
@@ -113,9 +117,9 @@ def application_save_draft(*, application, data, version, actor):
     Returns (application, errors). Raises Conflict (409) when `version` is stale or the application is not
     editable, DomainError (422) when `data` is not of the form's shape at all (then nothing is written).
     """
-    if not rules.has_perm("applications.change_application", actor, application):
+    if not allowed(actor, "applications.change_application", application):
         raise PermissionDeniedError(_("您不能修改这份申报书。"))
-    if not selectors.is_editable(application):
+    if not workflow.is_editable(application):
         raise Conflict(
             _("申报书当前状态为“%(s)s”，不能修改；如需修改，请先撤回（县级审核开始前）。")
             % {"s": application.get_status_display()},
@@ -150,11 +154,19 @@ def application_save_draft(*, application, data, version, actor):
     return application, errors
 
 
+def application_patch_draft(*, application: Application, patch: dict, version, actor):
+    """The API's save: `patch` is a JSON merge patch (RFC 7396) of the stored data, so a client can change one
+    field. The merge base is the data of `version`; a stale version is refused (409) by the save itself."""
+    return application_save_draft(
+        application=application, data=merge_patch(application.data, patch), version=version, actor=actor
+    )
+
+
 # ---------------------------------------------------------------------------------------------- submission
 
 
 def _submission_action(application):
-    return "resubmit" if application.status == workflow.RETURNED else "submit"
+    return "resubmit" if application.status == Application.Status.RETURNED else "submit"
 
 
 def submission_problems(application, *, declaration, profile, figures, eligibility) -> list[dict]:
@@ -166,7 +178,7 @@ def submission_problems(application, *, declaration, profile, figures, eligibili
         errors = list(exc.errors)
     if profile is None:
         errors.append({"field": "enterprise", "message": _("请先在“企业信息”中填写并保存本单位的基本情况。")})
-    for item in selectors.materials_missing(application):
+    for item in materials_missing(application):
         errors.append({"field": f"materials.{item.code}", "message": _("缺少申报材料“%(n)s”。") % {"n": item.name}})
     for check in eligibility["checks"]:
         if not check["passed"] and check["code"] != "profile":
@@ -240,9 +252,7 @@ def build_snapshot(application, *, receipt_no, version, submitted_at, profile_js
 
 def application_submit(*, application, actor, declaration) -> Application:
     """Check everything, then in one transaction: snapshot, digest, receipt number, status 已提交."""
-    from enterprises.selectors import profile_for, snapshot_of
-
-    if not rules.has_perm("applications.submit_application", actor, application):
+    if not allowed(actor, "applications.submit_application", application):
         raise PermissionDeniedError(_("您不能提交这份申报书。"))
     with transaction.atomic():
         # Lock the row: the data checked is the data frozen, even if an autosave arrives meanwhile.
@@ -256,6 +266,8 @@ def application_submit(*, application, actor, declaration) -> Application:
             raise Conflict(
                 _("申报书当前状态为“%(s)s”，不能提交。") % {"s": application.get_status_display()}, field="status"
             )
+        if not workflow.permitted(step, application, actor):
+            raise PermissionDeniedError(str(workflow.refusal(step, application, actor)))
         reason = workflow.refusal(step, application, actor)
         if reason:
             raise Conflict(str(reason), field="status")
@@ -290,6 +302,7 @@ def application_submit(*, application, actor, declaration) -> Application:
         Snapshot.objects.create(
             application=application, version=version, canonical_json=canonical.decode("utf-8"), digest=digest
         )
+        mark_submitted(application=application)
         transition(
             application=application,
             action=step.action,
@@ -308,10 +321,8 @@ def application_submit(*, application, actor, declaration) -> Application:
 
 
 def _queue_pdf(application_id):
-    try:
-        from applications.tasks import render_pdf_task
-    except ImportError:  # the PDF work is not there yet
-        return
+    from applications.tasks import render_pdf_task  # the task module imports the PDF stack: load it lazily
+
     try:
         render_pdf_task.delay(application_id)
     except Exception:  # noqa: BLE001 - a PDF failure must never undo or fail a submission; it renders on demand
@@ -322,10 +333,6 @@ def _queue_pdf(application_id):
 
 def application_withdraw(*, application, actor, comment="") -> Application:
     """Until the county starts its review (today: while 已提交)."""
-    if not rules.has_perm("applications.withdraw_application", actor, application):
+    if not allowed(actor, "applications.withdraw_application", application):
         raise PermissionDeniedError(_("您不能撤回这份申报书。"))
     return transition(application=application, action="withdraw", actor=actor, comment=comment)
-
-
-def latest_snapshot(application):
-    return application.snapshots.order_by("-version").first()

@@ -3,12 +3,8 @@ withdraw, the read-only view after submission and the PDF download. Thin: parse,
 
 from __future__ import annotations
 
-import json
-
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,20 +14,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, layout, selectors, services, workflow
+from applications.materials.selectors import materials_missing
+from applications.pdf_cache import get_or_render_pdf
+from applications.rules import allowed
 from core.errors import Conflict, DomainError
+from enterprises.selectors import profile_for, snapshot_of
 from programmes import vocabulary
 from programmes.models import Call
 
 ERROR_SUMMARY_LIMIT = 50
 
 
-def _profile(application):
-    try:
-        from enterprises.selectors import profile_for, snapshot_of
-    except ImportError:  # pragma: no cover
-        return None, {}
+def _live_profile(application):
     profile = profile_for(application.enterprise)
-    return profile, (snapshot_of(profile) if profile else {})
+    return snapshot_of(profile) if profile else {}
 
 
 def _panel_context(application, data=None):
@@ -41,7 +37,7 @@ def _panel_context(application, data=None):
         "application": application,
         "figures": figures,
         "eligibility": eligibility,
-        "missing_materials": selectors.materials_missing(application),
+        "missing_materials": materials_missing(application),
         "area_labels": dict(vocabulary.AREAS),
         "comparison_rows": vocabulary.COMPARISON_ROWS,
     }
@@ -52,8 +48,8 @@ def panel_html(request, application, data=None):
 
 
 def _page(request, application, *, data=None, errors=None, submit_errors=None, status=200):
-    editable = selectors.is_editable(application) and rules.has_perm(
-        "applications.change_application", request.user, application
+    editable = selectors.is_editable(application) and allowed(
+        request.user, "applications.change_application", application
     )
     definition = forms.definition_for_application(application)
     if errors is None and editable:
@@ -61,14 +57,16 @@ def _page(request, application, *, data=None, errors=None, submit_errors=None, s
             _clean, errors = forms.validate(definition, application.data, call=application.call)
         except forms.StructureError as exc:
             errors = exc.errors
-    profile, profile_json = _profile(application)
-    snapshot = services.latest_snapshot(application)
+    reading = selectors.application_reading(request.user, application)
+    snapshot = selectors.latest_snapshot(application)
     panel = _panel_context(application, data)
-    if snapshot is not None and not selectors.is_editable(application):
-        # Submitted: show what was frozen (the profile and the verdict at submission), not today's profile.
-        frozen = json.loads(snapshot.canonical_json)
-        profile_json = frozen.get("enterprise") or profile_json
-        panel.update(figures=frozen["derived"], eligibility=frozen["eligibility"], missing_materials=[])
+    if reading["frozen"]:
+        # Submitted, or read by staff: what was frozen (form, profile, verdict), not the live draft or profile.
+        profile_json = reading["profile"]
+        data = reading["data"]
+        panel.update(figures=reading["figures"], eligibility=reading["eligibility"], missing_materials=[])
+    else:
+        profile_json = _live_profile(application)
     is_open, _seconds = selectors.time_left(application.call)
     context = {
         "application": application,
@@ -215,10 +213,6 @@ def application_pdf(request, pk):
     if not application.digest:
         messages.error(request, _("申报书尚未提交，没有可打印的正式申请书。"))
         return redirect("applications:detail", application.pk)
-    try:
-        from applications.pdf_cache import get_or_render_pdf
-    except ImportError as exc:  # pragma: no cover
-        raise PermissionDenied(_("PDF 生成功能尚未就绪。")) from exc
     # Withdrawn or returned: pdf_cache.PdfNotAvailable is an Http404 (the PDF work's contract); the page has no link then.
     response = HttpResponse(get_or_render_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{application.receipt_no}.pdf"'

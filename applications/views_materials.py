@@ -11,34 +11,35 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from applications import material_rules
-from applications.api_materials import material_file_response
-from applications.materials import (
-    attach_material,
-    check_can_change,
-    delete_material,
+from applications.materials.limits import (
     install_upload_limit,
     request_too_large,
     request_too_large_message,
-    resolve_item,
     upload_request_limit,
 )
-from applications.models import Application, Material
+from applications.materials.responses import material_file_response
+from applications.materials.selectors import material_for
+from applications.materials.services import (
+    attach_material,
+    check_can_change,
+    delete_material,
+    record_download,
+    resolve_item,
+)
+from applications.models import Material
+from applications.selectors import application_for
 from applications.templatetags.material_tags import ERRORS_SESSION_KEY
 from core.errors import DomainError, PermissionDeniedError
 
 
 def _application_or_404(request, application_id):
-    application = Application.objects.select_related("category", "call").filter(pk=application_id).first()
-    if application is None or not material_rules.can_view(request.user, application):
-        raise Http404
-    return application
+    return application_for(request.user, application_id)
 
 
 def _is_xhr(request):
@@ -56,12 +57,7 @@ def _back_url(request, application):
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return referer
-    for name in ("applications:edit", "applications:detail"):
-        try:
-            return reverse(name, args=[application.pk])
-        except NoReverseMatch:
-            continue
-    return reverse("applications:material_list", args=[application.pk])
+    return reverse("applications:detail", args=[application.pk])
 
 
 def _respond(request, application, *, errors=None, success=None, status=200):
@@ -112,7 +108,7 @@ def _material_upload(request, application, limit):
         check_can_change(application, request.user)
         if getattr(request, "upload_too_large", False):
             raise DomainError(request_too_large_message(limit), field="file")
-        item = resolve_item(application, request.POST.get("item") or request.GET.get("item"))
+        item = resolve_item(application=application, reference=request.POST.get("item") or request.GET.get("item"))
         uploaded = request.FILES.get("file")
         if uploaded is None:
             raise DomainError(_("请先选择要上传的文件。"), field="file")
@@ -150,9 +146,8 @@ def material_delete(request, application_id, material_id):
 @require_GET
 def material_download(request, application_id, material_id):
     application = _application_or_404(request, application_id)
-    material = Material.objects.filter(pk=material_id, application=application).first()
-    if material is None:
-        raise Http404
+    material = material_for(request.user, application=application, material_id=material_id)
+    record_download(material=material, actor=request.user, request=request)
     return material_file_response(material)
 
 

@@ -2,6 +2,10 @@
 
 `applications.services.transition()` is the only code that changes `Application.status`; buttons and API
 actions are derived from this table. Later issues (county and city review) add their rows here.
+
+Each row names the object permission (applications/rules.py) its actor needs on *this* application — the role
+and the object: the county acts only on its own unit's applications, the enterprise only on its own — and a
+guard for the state of the world (the call open…). Status names are `Application.Status`, defined once.
 """
 
 from __future__ import annotations
@@ -11,13 +15,18 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from applications.models import Application
+from applications.rules import allowed
 
-DRAFT, SUBMITTED, WITHDRAWN, RETURNED = "draft", "submitted", "withdrawn", "returned"
+Status = Application.Status
 
 # The enterprise may edit its form and materials in these states (a withdrawn or returned application is
 # edited and submitted again; it keeps its receipt number).
-EDITABLE_STATUSES = frozenset({DRAFT, WITHDRAWN, RETURNED})
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.WITHDRAWN, Status.RETURNED})
+
+
+def is_editable(application) -> bool:
+    return application.status in EDITABLE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,7 @@ class Transition:
     target: str
     label: str  # the button
     public_label: str  # what the applicant reads in the history
-    roles: frozenset
+    permission: str  # the object permission (applications/rules.py) the actor needs on the application
     guard: Callable | None = None  # (application, actor) -> None when allowed, else the reason (Chinese)
     confirm: str = ""
 
@@ -48,25 +57,26 @@ def _call_open(application, actor):
     return None
 
 
-ENTERPRISE = frozenset({User.Role.ENTERPRISE})
-COUNTY = frozenset({User.Role.COUNTY_INDUSTRY, User.Role.COUNTY_FINANCE})
+SUBMIT = "applications.submit_application"
+WITHDRAW = "applications.withdraw_application"
+RETURN = "applications.return_application"
 
 TRANSITIONS = (
-    Transition(DRAFT, "submit", SUBMITTED, _("提交申报"), _("企业提交申报"), ENTERPRISE, _call_open),
-    Transition(WITHDRAWN, "submit", SUBMITTED, _("重新提交"), _("企业重新提交"), ENTERPRISE, _call_open),
+    Transition(Status.DRAFT, "submit", Status.SUBMITTED, _("提交申报"), _("企业提交申报"), SUBMIT, _call_open),
+    Transition(Status.WITHDRAWN, "submit", Status.SUBMITTED, _("重新提交"), _("企业重新提交"), SUBMIT, _call_open),
     Transition(
-        SUBMITTED,
+        Status.SUBMITTED,
         "withdraw",
-        WITHDRAWN,
+        Status.WITHDRAWN,
         _("撤回申报"),
         _("企业撤回申报"),
-        ENTERPRISE,
+        WITHDRAW,
         None,
         _("撤回后可修改并在截止时间前重新提交；截止后将无法再提交。确定撤回吗？"),
     ),
     # Declared for the county review (next issue): returned for changes, then submitted again.
-    Transition(SUBMITTED, "return", RETURNED, _("退回修改"), _("县级退回修改"), COUNTY),
-    Transition(RETURNED, "resubmit", SUBMITTED, _("修改后重新提交"), _("企业修改后重新提交"), ENTERPRISE),
+    Transition(Status.SUBMITTED, "return", Status.RETURNED, _("退回修改"), _("县级退回修改"), RETURN),
+    Transition(Status.RETURNED, "resubmit", Status.SUBMITTED, _("修改后重新提交"), _("企业修改后重新提交"), SUBMIT),
 )
 _BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
 
@@ -79,11 +89,16 @@ def actions_from(source):
     return [t for t in TRANSITIONS if t.source == source]
 
 
+def permitted(transition: Transition, application, actor) -> bool:
+    """The actor's object permission for this row (no superuser shortcut: an administrator does not submit,
+    withdraw or review for anybody)."""
+    return allowed(actor, transition.permission, application)
+
+
 def refusal(transition: Transition, application, actor):
     """None when `actor` may take `transition` on `application` now, else the reason."""
-    # Deliberately no superuser shortcut: an administrator does not submit or withdraw for an enterprise.
-    if actor.role not in transition.roles:
-        return _("您的角色不能执行“%(label)s”。") % {"label": transition.label}
+    if not permitted(transition, application, actor):
+        return _("您不能对这份申报书执行“%(label)s”。") % {"label": transition.label}
     if transition.guard is not None:
         return transition.guard(application, actor)
     return None

@@ -14,15 +14,12 @@ from core.errors import DomainError
 from enterprises import eligibility as el
 from enterprises.forms import ProfileCreateForm, ProfileForm, RegistrationForm, SelfCheckForm
 from enterprises.selectors import (
-    enterprise_facts,
-    open_calls_with_categories,
     profile_for,
     profile_versions,
     thresholds_for,
 )
 from enterprises.services import enterprise_register, profile_save
 from enterprises.sizeclass import classify
-from programmes.models import SHANGHAI
 
 
 def _add_domain_errors(form, exc: DomainError):
@@ -90,66 +87,13 @@ def profile(request):
     return render(request, "enterprises/profile.html", {"form": form, "profile": existing, "versions": versions})
 
 
-def _from_applications(profile, calls):
-    """(call id, category id) -> (application, eligibility dict) for the enterprise's latest application of each.
-
-    With an application the category rules are judged on its form; without one they say the form is not filled.
-    """
-    try:
-        from applications.models import Application
-        from applications.selectors import eligibility_for
-    except ImportError:  # the applications app is optional for this page
-        return {}
-    results = {}
-    applications = (
-        Application.objects.filter(enterprise_id=profile.organisation_id, call__in=calls)
-        .select_related("call", "category")
-        .order_by("-id")
-    )
-    for application in applications:
-        key = (application.call_id, application.category_id)
-        if key not in results:
-            results[key] = (application, eligibility_for(application, profile=profile))
-    return results
-
-
-def dashboard_rows(profile, moment=None):
-    """For each open call and each category: whether the enterprise qualifies and what is missing."""
-    rows = []
-    if profile is None:
-        return rows
-    facts = enterprise_facts(profile)
-    calls = open_calls_with_categories(moment)
-    from_applications = _from_applications(profile, calls)
-    for call in calls:
-        reference = call.deadline.astimezone(SHANGHAI).date()
-        for category in call.categories.all():
-            application, result = from_applications.get((call.id, category.id), (None, None))
-            if result is None:
-                result = el.evaluate(category, enterprise=facts, reference_date=reference).as_dict()
-            checks = result["checks"]
-            rows.append(
-                {
-                    "call": call,
-                    "category": category,
-                    "application": application,
-                    "result": result,
-                    "basic_ok": all(c["passed"] for c in checks if c["code"] in el.COMMON_CHECKS),
-                    "missing": [c for c in checks if not c["passed"]],
-                }
-            )
-    return rows
-
-
 @login_required
 def dashboard(request):
     _enterprise_only(request)
     profile = profile_for(request.user.organisation)
-    return render(
-        request,
-        "enterprises/dashboard.html",
-        {"org": request.user.organisation, "profile": profile, "rows": dashboard_rows(profile)},
-    )
+    # The eligibility rows are judged on the enterprise's applications where there are some, so the
+    # applications app renders them (applications/_enterprise_eligibility.html); this app imports none of it.
+    return render(request, "enterprises/dashboard.html", {"org": request.user.organisation, "profile": profile})
 
 
 @require_http_methods(["GET", "POST"])

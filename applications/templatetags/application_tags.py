@@ -1,8 +1,10 @@
-"""{% enterprise_applications %}: the enterprise dashboard's list of applications and start buttons."""
+"""The enterprise dashboard's parts that read applications: {% enterprise_applications %} (the list and the
+start buttons) and {% enterprise_eligibility profile %} (eligibility per open call and category)."""
 
 from django import template
 
 from applications import selectors
+from applications.dashboard import eligibility_rows
 
 register = template.Library()
 
@@ -19,3 +21,8 @@ def enterprise_applications(context):
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
+
+
+@register.inclusion_tag("applications/_enterprise_eligibility_body.html")
+def enterprise_eligibility(profile):
+    return {"rows": eligibility_rows(profile=profile)}

@@ -2,8 +2,10 @@
 
 from django import template
 
-from applications import material_rules
-from applications.materials import format_size, material_rows
+from applications import workflow
+from applications.materials.checks import format_size
+from applications.materials.selectors import material_rows
+from applications.rules import allowed
 
 register = template.Library()
 
@@ -27,7 +29,7 @@ def material_checklist(context, application=None):
     if request is not None and hasattr(request, "session") and application is not None:
         # Errors of a plain (non-JS) upload survive the redirect back in the session, shown once.
         errors.update(request.session.pop(ERRORS_SESSION_KEY % application.pk, None) or {})
-    rows = material_rows(application) if application is not None else []
+    rows = material_rows(application, user=user) if application is not None and user is not None else []
     known = set()
     for row in rows:
         row["error"] = errors.get(row["item"].code)
@@ -43,7 +45,9 @@ def material_checklist(context, application=None):
         "rows": rows,
         "general_errors": [message for code, message in errors.items() if code not in known],
         "success": context.get("material_success"),
-        "can_edit": application is not None and material_rules.can_change(user, application),
+        "can_edit": application is not None
+        and workflow.is_editable(application)
+        and allowed(user, "applications.change_application", application),
         "missing_count": sum(1 for row in rows if row["missing"]),
         "next_url": next_url or "",
         "csrf_token": context.get("csrf_token"),

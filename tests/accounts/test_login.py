@@ -112,7 +112,7 @@ def test_each_role_lands_on_its_own_workspace(client, cast, member, role):
         ("enterprise_a", "accounts:home_county"),
         ("enterprise_a", "accounts:home_city"),
         ("hanjiang_industry", "accounts:home_city"),
-        ("expert", "accounts:home_enterprise"),
+        ("expert", "enterprises:dashboard"),
         ("city_officer", "accounts:home_expert"),
     ],
 )

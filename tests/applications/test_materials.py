@@ -5,24 +5,20 @@ import io
 import struct
 import zipfile
 import zlib
+from decimal import ROUND_UP
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications import materials
 from applications.material_samples import attach_demo_materials, ofd_bytes, pdf_bytes
-from applications.materials import (
-    attach_material,
-    clean_filename,
-    delete_material,
-    detect_type,
-    format_size,
-    material_rows,
-    materials_missing,
-    pdf_has_active_content,
-)
+from applications.materials import detection, limits
+from applications.materials import services as material_services
+from applications.materials.checks import clean_filename, format_size
+from applications.materials.detection import detect_type, pdf_has_active_content
+from applications.materials.selectors import material_rows, materials_missing
+from applications.materials.services import attach_material, delete_material, mark_submitted
 from applications.models import Application, Material
 from audit.models import Event
 from core.errors import Conflict, DomainError, PermissionDeniedError
@@ -137,8 +133,12 @@ def item_of(application, code):
 
 
 def submit_directly(application, region="321003"):
-    Application.objects.filter(pk=application.pk).update(status="submitted", region_id=region)
+    """The state a submission leaves (status, unit, receipt number, files listed), without the snapshot."""
+    Application.objects.filter(pk=application.pk).update(
+        status="submitted", region_id=region, receipt_no=f"T-{application.pk}"
+    )
     application.refresh_from_db()
+    mark_submitted(application=application)
 
 
 # --- detection ------------------------------------------------------------------------------------------
@@ -181,16 +181,16 @@ def test_clean_pdf_is_not_flagged_even_with_js_text_inside_a_stream():
 
 
 def test_raw_scan_alone_finds_uncompressed_and_escaped_javascript():
-    assert materials._raw_has_active_name(pdf_js_open_action())
-    assert materials._raw_has_active_name(pdf_js_escaped_names())
-    assert materials._raw_has_active_name(pdf_launch())
-    assert materials._raw_has_active_name(b"<< /Names << /JavaScript 12 0 R >> >>")
-    assert not materials._raw_has_active_name(pdf_js_in_object_stream())
+    assert detection._raw_has_active_name(pdf_js_open_action())
+    assert detection._raw_has_active_name(pdf_js_escaped_names())
+    assert detection._raw_has_active_name(pdf_launch())
+    assert detection._raw_has_active_name(b"<< /Names << /JavaScript 12 0 R >> >>")
+    assert not detection._raw_has_active_name(pdf_js_in_object_stream())
 
 
 def test_paths_and_words_in_metadata_are_not_flagged():
     content = pdf_bytes("C:/JS/报告 /JavaScript notes /Launch plan")
-    assert not materials._raw_has_active_name(b"<< /Title (C:/JS/file /JavaScript notes) /Subject (/Launch day) >>")
+    assert not detection._raw_has_active_name(b"<< /Title (C:/JS/file /JavaScript notes) /Subject (/Launch day) >>")
     assert pdf_has_active_content(io.BytesIO(content)) is False
 
 
@@ -202,7 +202,7 @@ def test_object_stream_sample_is_hidden_from_a_byte_scan():
 def test_format_size():
     assert format_size(20 * 1024 * 1024) == "20 MB"
     assert format_size(1536) == "1.5 KB"
-    assert format_size(20 * 1024 * 1024 + 1, rounding=materials.ROUND_UP) == "20.01 MB"
+    assert format_size(20 * 1024 * 1024 + 1, rounding=ROUND_UP) == "20.01 MB"
     assert format_size(10) == "10 B"
 
 
@@ -396,7 +396,7 @@ def test_failure_after_storing_leaves_neither_file_nor_row(cast, application, pr
     def broken_audit(**kwargs):
         raise RuntimeError("audit down")
 
-    monkeypatch.setattr(materials, "audit_record", broken_audit)
+    monkeypatch.setattr(material_services, "audit_record", broken_audit)
     with pytest.raises(RuntimeError):
         attach_material(
             application=application,
@@ -695,13 +695,13 @@ def test_huge_request_is_refused_before_it_is_read(client, cast, application):
 
 def test_upload_limit_handler_stops_a_stream_without_content_length(rf):
     request = rf.post("/")
-    handler = materials.UploadLimitHandler(request, limit=10)
+    handler = limits.UploadLimitHandler(request, limit=10)
     assert handler.handle_raw_input(None, {}, None, b"x") is None
     handler.receive_data_chunk(b"12345", 0)
-    with pytest.raises(materials.StopUpload):
+    with pytest.raises(limits.StopUpload):
         handler.receive_data_chunk(b"678901", 5)
     assert request.upload_too_large is True
-    result = materials.UploadLimitHandler(request, limit=10).handle_raw_input(None, {}, 11, b"x")
+    result = limits.UploadLimitHandler(request, limit=10).handle_raw_input(None, {}, 11, b"x")
     assert result is not None and not result[1]
 
 

@@ -81,7 +81,7 @@ def test_workflow_refuses_other_moves(status, action):
 def test_withdraw_button_only_for_the_enterprise(cast, who, allowed):
     call = make_call()
     application = draft(cast.enterprise_a, call)
-    application.status = "submitted"
+    application.status, application.region_id, application.receipt_no = "submitted", "321003", "X-1"
     actions = [t.action for t in workflow.available(application, getattr(cast, who))]
     assert ("withdraw" in actions) is allowed
     assert ("return" in actions) is (not allowed)
