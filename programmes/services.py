@@ -42,13 +42,14 @@ def notice_save(
     attachment_title: str = "",
     request: HttpRequest | None = None,
 ) -> Notice:
-    """Create a notice (`notice=None`) or edit one, optionally adding one attachment; audited as
-    `notice.create` / `notice.edit` with the names of the fields that changed."""
+    """Create a notice (`notice` None or not yet saved) or edit one, optionally adding one attachment; audited
+    as `notice.create` / `notice.edit` with the names of the fields that changed."""
     if not actor.has_perm("programmes.manage_notice"):
         raise PermissionDeniedError(_("只有市级管理员或系统管理员可以发布和修改通知公告。"))
-    created = notice is None
+    created = notice is None or notice.pk is None
     if created:
-        notice = Notice(created_by=actor)
+        notice = notice or Notice()
+        notice.created_by = actor
         changed = [name for name in NOTICE_FIELDS if name in data]
     else:
         # Compare with the stored row: a bound ModelForm has already copied its input onto `notice`.

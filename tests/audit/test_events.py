@@ -172,3 +172,46 @@ def test_logout_by_session_has_no_token_to_revoke(client, cast):
     client.force_login(cast.city_officer)
     assert client.post("/api/v1/auth/logout").status_code == 204
     assert not events("auth.token_revoke")
+
+
+def test_notice_edit_in_the_admin_is_recorded_too(client, cast):
+    notice = NoticeFactory(title="原标题")
+    client.force_login(cast.admin)
+    form = {
+        "title": "管理员更正的标题",
+        "publish_date": notice.publish_date.isoformat(),
+        "body": notice.body,
+        "contact_person": notice.contact_person,
+        "contact_phone": notice.contact_phone,
+        "is_published": "on",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(f"/admin/programmes/notice/{notice.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    notice.refresh_from_db()
+    assert notice.title == "管理员更正的标题"
+    (edited,) = events("notice.edit")
+    assert edited.actor == cast.admin and edited.data["changed"] == ["title"]
+
+
+def test_notice_created_in_the_admin_is_recorded_with_its_author(client, cast):
+    client.force_login(cast.admin)
+    form = {
+        "title": "管理员发布的通知",
+        "publish_date": "2020-04-01",
+        "body": "正文",
+        "contact_person": "",
+        "contact_phone": "",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+    }
+    assert client.post("/admin/programmes/notice/add/", form).status_code == 302
+    notice = Notice.objects.get(title="管理员发布的通知")
+    assert notice.created_by == cast.admin and notice.is_published is False
+    (created,) = events("notice.create")
+    assert created.object_id == str(notice.pk) and created.actor_username == "root"
