@@ -1,7 +1,9 @@
 """The printable application (申请书) as PDF, rendered from a submission snapshot.
 
 Input is only the snapshot dict of docs/application-data.md, never the live draft or the database, so that
-the PDF always shows exactly what was submitted and its digest. Chinese text is real text in an embedded,
+the PDF always shows exactly what was submitted and its digest. Every sum, share and count printed is the
+snapshot's frozen ``derived`` (applications/derived.py), never recomputed here; labels of codes come from
+programmes/vocabulary.py and figures are written by core/formatting.py. Chinese text is real text in an embedded,
 subset font (see core/fonts.py and docs/pdf.md for the font strategy and its measurements).
 """
 
