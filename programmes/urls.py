@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from programmes import views
+from programmes import views, views_calls
 
 app_name = "portal"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("notices/<int:pk>/attachments/<int:attachment_id>/", views.notice_attachment, name="notice_attachment"),
     path("calls/", views.call_list, name="call_list"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/<int:pk>/copy/", login_required(views_calls.call_copy_page), name="call_copy"),
+    path("calls/<int:pk>/edit/", login_required(views_calls.call_edit_page), name="call_edit"),
 ]
