@@ -19,7 +19,7 @@ from applications import forms, selectors, services, workflow
 from applications.materials.selectors import materials_missing, materials_visible_to
 from applications.pdf_cache import get_or_render_pdf
 from core.api_errors import json_response
-from core.errors import Conflict, DomainError
+from core.errors import DomainError
 from programmes.models import Category
 from programmes.selectors import calls_public
 
@@ -189,8 +189,6 @@ def withdraw_application(request, application_id: int, payload: WithdrawIn | Non
 @router.get("/applications/{application_id}/pdf", summary="申请书 PDF（提交后，按摘要缓存）")
 def application_pdf(request, application_id: int):
     application = selectors.application_for(request.user, application_id)
-    if not application.digest:
-        raise Conflict("申报书尚未提交，没有可打印的正式申请书。")
     pdf = get_or_render_pdf(application)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{application.receipt_no}.pdf"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Snapshot
 from applications.pdf import render_application_pdf
 from applications.selectors import latest_snapshot
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +35,13 @@ NOT_PRINTABLE = {Application.Status.DRAFT, Application.Status.WITHDRAWN, Applica
 
 
 def printable_snapshot(application) -> Snapshot:
+    """The snapshot to print: Conflict (409) before the first submission, PdfNotAvailable (404) when no
+    submission stands now (withdrawn, returned)."""
     snapshot = latest_snapshot(application)
-    if snapshot is None or application.status in NOT_PRINTABLE:
-        raise PdfNotAvailable(_("该申报书尚未提交或已撤回、已退回修改，暂无可打印的正式申请书 PDF。"), field="pdf")
+    if snapshot is None:
+        raise Conflict(_("申报书尚未提交，没有可打印的正式申请书。"), field="pdf")
+    if application.status in NOT_PRINTABLE:
+        raise PdfNotAvailable(_("该申报书已撤回或已退回修改，暂无可打印的正式申请书 PDF。"), field="pdf")
     return snapshot
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from applications import forms, layout, selectors, services, workflow
 from applications.materials.selectors import materials_missing
 from applications.pdf_cache import get_or_render_pdf
 from applications.rules import allowed
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, PermissionDeniedError
 from enterprises.selectors import profile_for, snapshot_of
 from programmes import vocabulary
 from programmes.models import Call
@@ -128,6 +129,8 @@ def application_detail(request, pk):
         application, errors = services.application_save_draft(
             application=application, data=data, version=request.POST.get("version"), actor=request.user
         )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
     except Conflict as exc:
         messages.error(request, exc.message)
         return _page(request, application, data=data, status=409)
@@ -200,6 +203,8 @@ def application_withdraw(request, pk):
         services.application_withdraw(
             application=application, actor=request.user, comment=request.POST.get("comment", "")
         )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
