@@ -215,3 +215,24 @@ def test_notice_created_in_the_admin_is_recorded_with_its_author(client, cast):
     assert notice.created_by == cast.admin and notice.is_published is False
     (created,) = events("notice.create")
     assert created.object_id == str(notice.pk) and created.actor_username == "root"
+
+
+def test_token_revoked_in_the_admin_is_recorded(client, cast):
+    key, token = ApiToken.issue(cast.enterprise_a)
+    client.force_login(cast.admin)
+    assert client.get(f"/admin/accounts/apitoken/{token.pk}/change/").status_code == 200
+    assert (
+        client.post(f"/admin/accounts/apitoken/{token.pk}/change/", {"revoked_at_0": "2019-01-01"}).status_code == 403
+    )
+    assert client.get("/admin/accounts/apitoken/add/").status_code == 403
+    response = client.post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [str(token.pk)], "index": "0"}
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    (revoked,) = events("auth.token_revoke")
+    assert revoked.object_id == str(token.pk) and revoked.actor == cast.admin
+    assert revoked.data["token_user"] == cast.enterprise_a.pk
+    client.logout()
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
