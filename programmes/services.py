@@ -68,7 +68,7 @@ def notice_save(
         action="notice.create" if created else "notice.edit",
         actor=actor,
         obj=notice,
-        summary=(_("发布通知：%(title)s") if created else _("修改通知：%(title)s")) % {"title": notice.title},
+        summary=(_("新建通知：%(title)s") if created else _("修改通知：%(title)s")) % {"title": notice.title},
         data={
             "changed": changed,
             "is_published": notice.is_published,
