@@ -14,7 +14,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # Stages in order; a module may import its own stage and earlier ones, never a later one. The audit log sits
 # below accounts: it names the user model only through settings.AUTH_USER_MODEL, and every app writes to it.
-STAGES = ["core", "audit", "accounts", "programmes", "enterprises", "applications", "reviews", "evaluation", "publicity"]
+STAGES = [
+    "core",
+    "audit",
+    "accounts",
+    "programmes",
+    "enterprises",
+    "applications",
+    "reviews",
+    "evaluation",
+    "publicity",
+]
 PACKAGES = [*STAGES, "shenbao"]
 
 
@@ -48,7 +58,9 @@ def top_level_imports(path, name):
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
         for target in targets:
             if target in MODULES and target != name:
@@ -114,7 +126,7 @@ def test_every_module_imports_in_any_order(order):
     elif order == "shuffled":
         random.Random(2018).shuffle(names)
     script = "import django, importlib, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shenbao.settings')\n"
-    script += "django.setup()\nfor name in %r:\n    importlib.import_module(name)\nprint('ok')\n" % (names,)
+    script += f"django.setup()\nfor name in {names!r}:\n    importlib.import_module(name)\nprint('ok')\n"
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
     )
