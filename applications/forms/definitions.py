@@ -2,7 +2,7 @@
 
 A definition is data of the call: it is stored per category and version (`programmes.CategoryForm`, JSON
 made by `forms.serialise`) and an application keeps the version it was started on. Labels are msgids
-(Chinese, marked with ``gettext_noop`` so makemessages finds them) and are relative to the call's year:
+(Chinese, marked with ``gettext_noop`` as ``_`` so makemessages finds them) and are relative to the call's year:
 ``%(year)s`` is the call's year, ``%(prev_year)s`` the year before. `resolve()` turns a stored definition
 into one for a call year whose labels are translated and formatted lazily, when rendered.
 
@@ -16,11 +16,11 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _  # marks the msgids (makemessages); stored as is
 
 from programmes import vocabulary
 
-N_ = gettext_noop
 KINDS = ("text", "textarea", "money", "number", "date", "choice", "bool", "year")
 
 
@@ -160,143 +160,143 @@ def resolve(definition: FormDefinition, *, year: int) -> FormDefinition:
 
 DEMONSTRATION = FormDefinition(
     category_code="demonstration",
-    title=N_("扬州市“互联网+小微企业”示范试点企业申请书"),
+    title=_("扬州市“互联网+小微企业”示范试点企业申请书"),
     sections=(
         Section(
             "areas",
-            N_("申报方向与成效"),
+            _("申报方向与成效"),
             (
                 Table(
                     "areas",
-                    N_("申报方向"),
+                    _("申报方向"),
                     (
-                        Field("code", N_("方向"), "choice", required=True, vocabulary="AREAS"),
-                        Field("work", N_("主要做法"), "textarea", required=True, max_length=3000),
-                        Field("results", N_("取得成效"), "textarea", required=True, max_length=3000),
+                        Field("code", _("方向"), "choice", required=True, vocabulary="AREAS"),
+                        Field("work", _("主要做法"), "textarea", required=True, max_length=3000),
+                        Field("results", _("取得成效"), "textarea", required=True, max_length=3000),
                     ),
                     min_rows=1,
                     unique=("code",),
-                    help=N_("研发设计、生产管控、购销经营、产品和服务创新，可选一个或几个方面。"),
+                    help=_("研发设计、生产管控、购销经营、产品和服务创新，可选一个或几个方面。"),
                 ),
             ),
         ),
         Section(
             "investments",
-            N_("近两年投入清单"),
+            _("近两年投入清单"),
             (
                 Table(
                     "investments",
-                    N_("投入清单"),
+                    _("投入清单"),
                     (
-                        Field("date", N_("日期"), "date", required=True),
-                        Field("content", N_("投入内容"), "text", required=True),
-                        Field("kind", N_("类别"), "choice", required=True, vocabulary="INVESTMENT_KINDS"),
-                        Field("area", N_("所属方向"), "choice", required=True, vocabulary="AREAS"),
-                        Field("supplier", N_("供应商"), "text", required=True),
-                        Field("amount_yuan", N_("金额（元）"), "money", required=True),
-                        Field("invoice_no", N_("发票号码"), "text", required=True, max_length=60),
+                        Field("date", _("日期"), "date", required=True),
+                        Field("content", _("投入内容"), "text", required=True),
+                        Field("kind", _("类别"), "choice", required=True, vocabulary="INVESTMENT_KINDS"),
+                        Field("area", _("所属方向"), "choice", required=True, vocabulary="AREAS"),
+                        Field("supplier", _("供应商"), "text", required=True),
+                        Field("amount_yuan", _("金额（元）"), "money", required=True),
+                        Field("invoice_no", _("发票号码"), "text", required=True, max_length=60),
                     ),
                     min_rows=1,
                     unique=("invoice_no",),
                     period_column="date",
-                    help=N_("只计入本批次投入统计期内的投入；按方向、按年度自动合计。"),
+                    help=_("只计入本批次投入统计期内的投入；按方向、按年度自动合计。"),
                 ),
             ),
         ),
         Section(
             "production",
-            N_("关键生产管理软件与生产管控项目"),
+            _("关键生产管理软件与生产管控项目"),
             (
                 Table(
                     "management_software",
-                    N_("关键生产管理软件"),
+                    _("关键生产管理软件"),
                     (
-                        Field("kind", N_("软件类型"), "choice", required=True, vocabulary="SOFTWARE_KINDS"),
-                        Field("vendor", N_("供应商/品牌"), "text", required=True),
-                        Field("go_live", N_("上线日期"), "date", required=True),
+                        Field("kind", _("软件类型"), "choice", required=True, vocabulary="SOFTWARE_KINDS"),
+                        Field("vendor", _("供应商/品牌"), "text", required=True),
+                        Field("go_live", _("上线日期"), "date", required=True),
                     ),
                 ),
                 Table(
                     "control_projects",
-                    N_("生产管控项目"),
+                    _("生产管控项目"),
                     (
-                        Field("name", N_("项目名称"), "text", required=True),
-                        Field("description", N_("项目说明"), "textarea", max_length=2000),
+                        Field("name", _("项目名称"), "text", required=True),
+                        Field("description", _("项目说明"), "textarea", max_length=2000),
                     ),
-                    help=N_("设备联网、远程实时监控、生产过程协同、故障智能诊断、决策支持、安全生产监管等。"),
+                    help=_("设备联网、远程实时监控、生产过程协同、故障智能诊断、决策支持、安全生产监管等。"),
                 ),
             ),
         ),
         Section(
             "sales",
-            N_("线上交易情况"),
+            _("线上交易情况"),
             (
                 Table(
                     "sales",
-                    N_("销售额"),
+                    _("销售额"),
                     (
-                        Field("year", N_("年度"), "year", required=True, readonly=True),
-                        Field("online_yuan", N_("线上交易额（元）"), "money", required=True),
-                        Field("total_yuan", N_("销售总额（元）"), "money", required=True),
+                        Field("year", _("年度"), "year", required=True, readonly=True),
+                        Field("online_yuan", _("线上交易额（元）"), "money", required=True),
+                        Field("total_yuan", _("销售总额（元）"), "money", required=True),
                     ),
                     min_rows=2,
                     unique=("year",),
                     fixed_years=True,
-                    help=N_("线上交易额占比 = 两年线上交易额之和 ÷ 两年销售总额之和。"),
+                    help=_("线上交易额占比 = 两年线上交易额之和 ÷ 两年销售总额之和。"),
                 ),
             ),
         ),
         Section(
             "summary",
-            N_("企业“互联网+”情况总结"),
-            (Field("summary", N_("情况总结"), "textarea", required=True, max_length=20000),),
+            _("企业“互联网+”情况总结"),
+            (Field("summary", _("情况总结"), "textarea", required=True, max_length=20000),),
         ),
     ),
 )
 
 NEW_PRODUCT = FormDefinition(
     category_code="new_product",
-    title=N_("扬州市“互联网+小微企业”研发推广应用新产品新技术申请书"),
+    title=_("扬州市“互联网+小微企业”研发推广应用新产品新技术申请书"),
     sections=(
         Section(
             "product",
-            N_("产品（技术）概况"),
+            _("产品（技术）概况"),
             (
-                Field("product_name", N_("产品（技术）名称"), "text", required=True),
-                Field("description", N_("产品（技术）简介"), "textarea", required=True),
-                Field("industrialized", N_("已实现产业化"), "bool", required=True),
-                Field("industrialization_status", N_("产业化情况"), "textarea", required=True),
-                Field("cases", N_("推广应用案例"), "textarea", required=True),
+                Field("product_name", _("产品（技术）名称"), "text", required=True),
+                Field("description", _("产品（技术）简介"), "textarea", required=True),
+                Field("industrialized", _("已实现产业化"), "bool", required=True),
+                Field("industrialization_status", _("产业化情况"), "textarea", required=True),
+                Field("cases", _("推广应用案例"), "textarea", required=True),
             ),
         ),
         Section(
             "sales",
-            N_("开票销售、税金与研发投入"),
+            _("开票销售、税金与研发投入"),
             (
                 Group(
                     "sales",
-                    N_("开票销售与税金"),
+                    _("开票销售与税金"),
                     (
                         Field(
                             "enterprise_prev_year_yuan",
-                            N_("企业%(prev_year)s年度开票销售（元）"),
+                            _("企业%(prev_year)s年度开票销售（元）"),
                             "money",
                             required=True,
                         ),
-                        Field("enterprise_year_yuan", N_("企业%(year)s年度开票销售（元）"), "money", required=True),
+                        Field("enterprise_year_yuan", _("企业%(year)s年度开票销售（元）"), "money", required=True),
                         Field(
-                            "product_year_yuan", N_("新产品（技术）%(year)s年度开票销售（元）"), "money", required=True
+                            "product_year_yuan", _("新产品（技术）%(year)s年度开票销售（元）"), "money", required=True
                         ),
-                        Field("taxes_year_yuan", N_("%(year)s年度上缴税金（元）"), "money", required=True),
+                        Field("taxes_year_yuan", _("%(year)s年度上缴税金（元）"), "money", required=True),
                     ),
                 ),
                 Table(
                     "rd_investments",
-                    N_("研发投入清单"),
+                    _("研发投入清单"),
                     (
-                        Field("date", N_("日期"), "date", required=True),
-                        Field("content", N_("投入内容"), "text", required=True),
-                        Field("amount_yuan", N_("金额（元）"), "money", required=True),
+                        Field("date", _("日期"), "date", required=True),
+                        Field("content", _("投入内容"), "text", required=True),
+                        Field("amount_yuan", _("金额（元）"), "money", required=True),
                     ),
                     min_rows=1,
                 ),
@@ -304,43 +304,43 @@ NEW_PRODUCT = FormDefinition(
         ),
         Section(
             "comparison",
-            N_("“三降低两提升”对比"),
+            _("“三降低两提升”对比"),
             (
                 Matrix(
                     "comparison",
-                    N_("与传统产品对比"),
+                    _("与传统产品对比"),
                     "COMPARISON_ROWS",
                     (
-                        Field("traditional", N_("传统产品"), "number", required=True),
-                        Field("new", N_("新产品（技术）"), "number", required=True),
-                        Field("unit", N_("单位"), "text", max_length=20),
+                        Field("traditional", _("传统产品"), "number", required=True),
+                        Field("new", _("新产品（技术）"), "number", required=True),
+                        Field("unit", _("单位"), "text", max_length=20),
                     ),
-                    help=N_("参考目标为2015年《智能制造试点示范专项行动实施方案》的试点目标，仅供对照。"),
+                    help=_("参考目标为2015年《智能制造试点示范专项行动实施方案》的试点目标，仅供对照。"),
                 ),
             ),
         ),
         Section(
             "technology",
-            N_("技术水平"),
+            _("技术水平"),
             (
-                Field("tech_level", N_("技术水平"), "choice", required=True, vocabulary="TECH_LEVELS"),
-                Field("tech_evidence", N_("技术水平依据"), "textarea", required=True),
+                Field("tech_level", _("技术水平"), "choice", required=True, vocabulary="TECH_LEVELS"),
+                Field("tech_evidence", _("技术水平依据"), "textarea", required=True),
             ),
         ),
         Section(
             "ip",
-            N_("知识产权"),
+            _("知识产权"),
             (
                 Table(
                     "ip",
-                    N_("知识产权清单"),
+                    _("知识产权清单"),
                     (
-                        Field("patent_no", N_("专利（登记）号"), "text", required=True, max_length=40),
-                        Field("type", N_("类型"), "choice", required=True, vocabulary="IP_TYPES"),
-                        Field("title", N_("名称"), "text", required=True),
-                        Field("granted_on", N_("授权日期"), "date", required=True),
-                        Field("owner", N_("权利人"), "text", required=True),
-                        Field("ownership", N_("取得方式"), "choice", required=True, vocabulary="OWNERSHIP"),
+                        Field("patent_no", _("专利（登记）号"), "text", required=True, max_length=40),
+                        Field("type", _("类型"), "choice", required=True, vocabulary="IP_TYPES"),
+                        Field("title", _("名称"), "text", required=True),
+                        Field("granted_on", _("授权日期"), "date", required=True),
+                        Field("owner", _("权利人"), "text", required=True),
+                        Field("ownership", _("取得方式"), "choice", required=True, vocabulary="OWNERSHIP"),
                     ),
                     min_rows=1,
                     unique=("patent_no",),
