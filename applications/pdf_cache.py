@@ -41,7 +41,7 @@ def printable_snapshot(application) -> Snapshot:
     if snapshot is None:
         raise Conflict(_("申报书尚未提交，没有可打印的正式申请书。"), field="pdf")
     if application.status in NOT_PRINTABLE:
-        raise PdfNotAvailable(_("该申报书已撤回或已退回修改，暂无可打印的正式申请书 PDF。"), field="pdf")
+        raise PdfNotAvailable(_("该申报书尚未提交或已撤回、已退回修改，暂无可打印的正式申请书 PDF。"), field="pdf")
     return snapshot
 
 

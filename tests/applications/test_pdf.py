@@ -14,6 +14,7 @@ from applications.models import Application, Snapshot
 from applications.pdf import build_context, money, qr_data_uri, render_application_html, render_application_pdf
 from applications.pdf_cache import PdfNotAvailable, get_or_render_pdf, pdf_path
 from applications.tasks import render_pdf_task
+from core.errors import Conflict
 from core.fonts import available_faces
 from tests.applications.pdf_samples import canonical, digest_of, sample
 from tests.factories import CallFactory, OrganisationFactory
@@ -420,8 +421,9 @@ def test_no_pdf_without_a_snapshot(storage, count_renders):
         enterprise=OrganisationFactory(),
         status=Application.Status.SUBMITTED,
     )
-    with pytest.raises(PdfNotAvailable):
+    with pytest.raises(Conflict) as excinfo:  # never submitted: 409, as the API has always answered
         get_or_render_pdf(application)
+    assert excinfo.value.status == 409 and "尚未提交" in excinfo.value.message
     assert count_renders == []
 
 
