@@ -90,6 +90,16 @@ def _private_media(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_county_units():
+    # The memo of county-level units outlives a test's rollback: a Region a test added must not leak.
+    from accounts.selectors import clear_county_units
+
+    clear_county_units()
+    yield
+    clear_county_units()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and lockouts live in the cache/database; every test starts clean.
     from django.core.cache import cache
