@@ -70,5 +70,5 @@ class CallFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             from programmes.demo import ensure_categories
 
-            # The same two categories and seven-item checklists as the built-in 2018 call.
+            # The same two categories, seven-item checklists and form definitions (version 1) as the built-in 2018 call.
             ensure_categories(obj)
