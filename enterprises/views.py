@@ -40,6 +40,7 @@ def register(request):
                 password=form.cleaned_data["password1"],
                 data=form.profile_data(),
                 declarations=form.declarations(),
+                request=request,
             )
         except DomainError as exc:
             _add_domain_errors(form, exc)
@@ -77,6 +78,7 @@ def profile(request):
                 declarations=form.declarations(),
                 actor=request.user,
                 uscc=form.cleaned_data.get("uscc"),
+                request=request,
             )
         except DomainError as exc:
             _add_domain_errors(form, exc)
