@@ -85,10 +85,18 @@ def iso_day(value) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
+def number_or_string(value):
+    """Only what the JSON Schema says: a JSON number or a string. Pydantic's lax Decimal would also take a
+    list as a (sign, digits, exponent) tuple, which the parser (rightly) refuses."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("number or string")
+    return value
+
+
 # Types shared by several fields. Amounts and shares are JSON numbers or decimal strings ("620000.00").
-Money = Annotated[Decimal, Field(ge=0, lt=MAX_MONEY, decimal_places=MONEY_PLACES)]
-Share = Annotated[Decimal, Field(ge=0, le=1)]
-Measure = Annotated[Decimal, Field(ge=0)]
+Money = Annotated[Decimal, Field(ge=0, lt=MAX_MONEY, decimal_places=MONEY_PLACES), BeforeValidator(number_or_string)]
+Share = Annotated[Decimal, Field(ge=0, le=1), BeforeValidator(number_or_string)]
+Measure = Annotated[Decimal, Field(ge=0), BeforeValidator(number_or_string)]
 Count = Annotated[int, Field(ge=0, strict=True)]
 Flag = Annotated[bool, Field(strict=True)]
 Day = Annotated[dt.date, BeforeValidator(iso_day)]
