@@ -79,7 +79,7 @@ def material_out(m):
 
 def application_out(application, user, *, errors=None):
     # Live for the enterprise while editable; the latest snapshot (form, figures, verdict, files) otherwise.
-    reading = selectors.application_reading(user, application)
+    reading = selectors.application_reading(user, application=application)
     is_open, seconds = selectors.time_left(application.call)
     out = application_summary(application)
     out.update(
@@ -88,7 +88,7 @@ def application_out(application, user, *, errors=None):
             "data": reading["data"],
             "derived": reading["figures"],
             "eligibility": reading["eligibility"],
-            "materials": [material_out(m) for m in materials_visible_to(user, application)],
+            "materials": [material_out(m) for m in materials_visible_to(user, application=application)],
             "materials_missing": [] if reading["frozen"] else [item.code for item in materials_missing(application)],
             "snapshot_version": reading["snapshot_version"],
             "verify_url": f"/verify/{application.digest}" if application.digest else None,
@@ -143,7 +143,7 @@ def create_application(request, payload: CreateIn):
 
 @router.get("/applications/{application_id}", url_name="get_application", summary="申报书详情")
 def get_application(request, application_id: int):
-    return application_out(selectors.application_for(request.user, application_id), request.user)
+    return application_out(selectors.application_for(request.user, pk=application_id), request.user)
 
 
 @router.patch(
@@ -151,7 +151,7 @@ def get_application(request, application_id: int):
     summary="保存草稿（data 为 JSON Merge Patch：发送的键替换，null 删除，未发送的键不变；version 过期返回 409）",
 )
 def patch_application(request, application_id: int, payload: PatchIn):
-    application = selectors.application_for(request.user, application_id)
+    application = selectors.application_for(request.user, pk=application_id)
     application, errors = services.application_patch_draft(
         application=application, patch=payload.data, version=payload.version, actor=request.user
     )
@@ -169,7 +169,7 @@ def patch_application(request, application_id: int, payload: PatchIn):
 
 @router.post("/applications/{application_id}/submit", summary="提交申报（截止后 409；缺项 422 一次列出）")
 def submit_application(request, application_id: int, payload: SubmitIn):
-    application = selectors.application_for(request.user, application_id)
+    application = selectors.application_for(request.user, pk=application_id)
     application = services.application_submit(
         application=application, actor=request.user, declaration=payload.declaration
     )
@@ -179,7 +179,7 @@ def submit_application(request, application_id: int, payload: SubmitIn):
 
 @router.post("/applications/{application_id}/withdraw", summary="撤回申报（县级审核开始前）")
 def withdraw_application(request, application_id: int, payload: WithdrawIn | None = None):
-    application = selectors.application_for(request.user, application_id)
+    application = selectors.application_for(request.user, pk=application_id)
     application = services.application_withdraw(
         application=application, actor=request.user, comment=(payload.comment if payload else "")
     )
@@ -188,7 +188,7 @@ def withdraw_application(request, application_id: int, payload: WithdrawIn | Non
 
 @router.get("/applications/{application_id}/pdf", summary="申请书 PDF（提交后，按摘要缓存）")
 def application_pdf(request, application_id: int):
-    application = selectors.application_for(request.user, application_id)
+    application = selectors.application_for(request.user, pk=application_id)
     pdf = get_or_render_pdf(application)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{application.receipt_no}.pdf"

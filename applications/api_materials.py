@@ -74,9 +74,9 @@ _UPLOAD_BODY = {
 def upload_material(request, application_id: int):
     """multipart/form-data: `item` (材料项代码或编号) 和 `file`。不允许多个文件的材料项，新文件替换旧文件。"""
     user = request.auth
-    application = application_for(user, application_id)
+    application = application_for(user, pk=application_id)
     # Permission before the body is read: nobody else's upload is ever spooled to disk.
-    check_can_change(application, user)
+    check_can_change(application=application, actor=user)
     limit = upload_request_limit(application)
     if request_too_large(request, limit):
         raise DomainError(request_too_large_message(limit), field="file")
@@ -103,16 +103,16 @@ def _material_or_404(application, material_id):
 
 @router.get("/applications/{application_id}/materials", response=list[MaterialOut], summary="申报材料列表")
 def list_materials(request, application_id: int):
-    application = application_for(request.auth, application_id)
-    return [material_as_dict(m) for m in materials_visible_to(request.auth, application)]
+    application = application_for(request.auth, pk=application_id)
+    return [material_as_dict(m) for m in materials_visible_to(request.auth, application=application)]
 
 
 @router.delete("/applications/{application_id}/materials/{material_id}", response={204: None}, summary="删除材料")
 def remove_material(request, application_id: int, material_id: int):
     user = request.auth
-    application = application_for(user, application_id)
+    application = application_for(user, pk=application_id)
     material = _material_or_404(application, material_id)
-    check_can_change(application, user)
+    check_can_change(application=application, actor=user)
     delete_material(application=application, material=material, actor=user, request=request)
     return 204, None
 
@@ -121,7 +121,7 @@ def remove_material(request, application_id: int, material_id: int):
     "/applications/{application_id}/materials/{material_id}/file", url_name="material_file", summary="下载材料文件"
 )
 def material_file(request, application_id: int, material_id: int):
-    application = application_for(request.auth, application_id)
+    application = application_for(request.auth, pk=application_id)
     material = material_for(request.auth, application=application, material_id=material_id)
     record_download(material=material, actor=request.auth, request=request)
     return material_file_response(material)

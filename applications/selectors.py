@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications import derived as derived_mod
 from applications import rules as app_rules
 from applications import workflow
@@ -19,13 +22,13 @@ from enterprises.selectors import enterprise_facts, profile_for
 from programmes.models import SHANGHAI, Call
 
 
-def applications_visible_to(user):
+def applications_visible_to(user: User) -> QuerySet[Application]:
     """Every list and detail goes through here: the query form of `applications.view_application`."""
     qs = Application.objects.select_related("call", "category", "enterprise", "region")
     return qs.filter(app_rules.can_view.q(user))
 
 
-def application_for(user, pk) -> Application:
+def application_for(user: User, *, pk: int) -> Application:
     """The application if `user` may see it; Http404 otherwise (never reveal that it exists)."""
     application = applications_visible_to(user).filter(pk=pk).first()
     if application is None or not allowed(user, "applications.view_application", application):
@@ -33,35 +36,35 @@ def application_for(user, pk) -> Application:
     return application
 
 
-def is_editable(application) -> bool:
+def is_editable(application: Application) -> bool:
     return workflow.is_editable(application)
 
 
-def reads_live(user, application) -> bool:
+def reads_live(user: User, *, application: Application) -> bool:
     """The enterprise and administrators read the live draft; staff read the latest submitted snapshot."""
     return allowed(user, "applications.read_live_application", application)
 
 
-def latest_snapshot(application) -> Snapshot | None:
+def latest_snapshot(application: Application) -> Snapshot | None:
     return application.snapshots.order_by("-version").first()
 
 
-def frozen_submission(application) -> dict | None:
+def frozen_submission(application: Application) -> dict | None:
     """The latest snapshot's content (form, derived figures, eligibility, profile, materials), or None."""
     snapshot = latest_snapshot(application)
     return json.loads(snapshot.canonical_json) if snapshot is not None else None
 
 
-def reference_date(call):
+def reference_date(call: Call) -> dt.date:
     """Eligibility is judged at the call's deadline (the date in Asia/Shanghai)."""
     return call.deadline.astimezone(SHANGHAI).date()
 
 
-def investment_period(call):
+def investment_period(call: Call) -> tuple[dt.date, dt.date]:
     return (call.investment_period_start, call.investment_period_end)
 
 
-def application_reading(user, application) -> dict:
+def application_reading(user: User, *, application: Application) -> dict:
     """What `user` reads of `application`, computed once for pages and API alike.
 
     The enterprise (and an administrator) read the live draft while it is editable, with live figures and
@@ -70,7 +73,7 @@ def application_reading(user, application) -> dict:
     submission — so staff never read edits made after a withdrawal or a return.
     """
     frozen = frozen_submission(application)
-    if frozen is not None and not (reads_live(user, application) and workflow.is_editable(application)):
+    if frozen is not None and not (reads_live(user, application=application) and workflow.is_editable(application)):
         return {
             "frozen": True,
             "data": snapshot_form(frozen),  # old snapshots: their 2018 keys read as today's
@@ -90,7 +93,7 @@ def application_reading(user, application) -> dict:
     }
 
 
-def application_figures(application, data=None) -> dict:
+def application_figures(application: Application, *, data: dict | None = None) -> dict:
     data = application.data if data is None else data
     return derived_mod.figures(application.category.code, data, period=investment_period(application.call))
 
@@ -106,7 +109,7 @@ def _no_profile_result(category_code):
     }
 
 
-def eligibility_for(application, *, figures=None, profile=None) -> dict:
+def eligibility_for(application: Application, *, figures: dict | None = None, profile=None) -> dict:
     """The eligibility engine on the enterprise profile and the form's derived figures (as_dict shape)."""
     figures = application_figures(application) if figures is None else figures
     profile = profile_for(application.enterprise) if profile is None else profile
@@ -126,14 +129,14 @@ def eligibility_for(application, *, figures=None, profile=None) -> dict:
     return result.as_dict()
 
 
-def time_left(call, now=None):
+def time_left(call: Call, *, now: dt.datetime | None = None) -> tuple[bool, int]:
     """(open?, seconds left until the deadline) at `now`."""
     now = (now or timezone.now()).replace(microsecond=0)
     return call.opens_at <= now <= call.deadline, max(0, int((call.deadline - now).total_seconds()))
 
 
-def time_left_text(call, now=None):
-    is_open, seconds = time_left(call, now)
+def time_left_text(call: Call, *, now: dt.datetime | None = None) -> str:
+    is_open, seconds = time_left(call, now=now)
     now = now or timezone.now()
     if now < call.opens_at:
         return _("尚未开始受理")
@@ -147,7 +150,7 @@ def time_left_text(call, now=None):
     return _("距截止还有 %(h)s 小时 %(m)s 分钟") % {"h": hours, "m": minutes}
 
 
-def startable_categories(user):
+def startable_categories(user: User) -> list[tuple]:
     """(call, category, existing application or None) for every open call, for the dashboard buttons."""
     if not user.is_authenticated or user.organisation_id is None:
         return []

@@ -32,7 +32,7 @@ def _live_profile(application):
 
 
 def _panel_context(application, data=None):
-    figures = selectors.application_figures(application, data)
+    figures = selectors.application_figures(application, data=data)
     eligibility = selectors.eligibility_for(application, figures=figures)
     return {
         "application": application,
@@ -58,7 +58,7 @@ def _page(request, application, *, data=None, errors=None, submit_errors=None, s
             _clean, errors = forms.validate(definition, application.data, call=application.call)
         except forms.StructureError as exc:
             errors = exc.errors
-    reading = selectors.application_reading(request.user, application)
+    reading = selectors.application_reading(request.user, application=application)
     snapshot = selectors.latest_snapshot(application)
     panel = _panel_context(application, data)
     if reading["frozen"]:
@@ -119,7 +119,7 @@ def application_start(request, call_id, code):
 
 @login_required
 def application_detail(request, pk):
-    application = selectors.application_for(request.user, pk)
+    application = selectors.application_for(request.user, pk=pk)
     if request.method != "POST":
         return _page(request, application)
     # The plain (no-JavaScript) form: save the draft, then submit when asked.
@@ -167,7 +167,7 @@ def application_autosave(request, pk):
         return _json_error(_("登录已超时，请重新登录；已输入的内容暂存在本机浏览器中，登录后会继续保存。"), 401)
     if request.method != "POST":
         return _json_error(_("只接受 POST。"), 405)
-    application = selectors.application_for(request.user, pk)
+    application = selectors.application_for(request.user, pk=pk)
     definition = forms.definition_for_application(application)
     data = forms.parse_post(definition, request.POST)
     try:
@@ -191,14 +191,14 @@ def application_autosave(request, pk):
 
 @login_required
 def application_panel(request, pk):
-    application = selectors.application_for(request.user, pk)
+    application = selectors.application_for(request.user, pk=pk)
     return HttpResponse(panel_html(request, application))
 
 
 @login_required
 @require_POST
 def application_withdraw(request, pk):
-    application = selectors.application_for(request.user, pk)
+    application = selectors.application_for(request.user, pk=pk)
     try:
         services.application_withdraw(
             application=application, actor=request.user, comment=request.POST.get("comment", "")
@@ -214,7 +214,7 @@ def application_withdraw(request, pk):
 
 @login_required
 def application_pdf(request, pk):
-    application = selectors.application_for(request.user, pk)
+    application = selectors.application_for(request.user, pk=pk)
     if not application.digest:
         messages.error(request, _("申报书尚未提交，没有可打印的正式申请书。"))
         return redirect("applications:detail", application.pk)

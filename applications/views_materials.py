@@ -39,7 +39,7 @@ from core.errors import DomainError, PermissionDeniedError
 
 
 def _application_or_404(request, application_id):
-    return application_for(request.user, application_id)
+    return application_for(request.user, pk=application_id)
 
 
 def _is_xhr(request):
@@ -105,7 +105,7 @@ def material_upload(request, application_id):
 @csrf_protect
 def _material_upload(request, application, limit):
     try:
-        check_can_change(application, request.user)
+        check_can_change(application=application, actor=request.user)
         if getattr(request, "upload_too_large", False):
             raise DomainError(request_too_large_message(limit), field="file")
         item = resolve_item(application=application, reference=request.POST.get("item") or request.GET.get("item"))

@@ -2,10 +2,13 @@
 writes the row and the audit event in one transaction, and never leaves a stored file without its row."""
 
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from applications import workflow
 from applications.materials.checks import inspect_upload
 from applications.models import Application, Material
@@ -15,7 +18,7 @@ from core.errors import Conflict, DomainError, PermissionDeniedError
 from programmes.models import MaterialItem
 
 
-def check_can_change(application, actor):
+def check_can_change(*, application: Application, actor: User) -> None:
     """Raise unless `actor` may upload or delete files of `application` now: 403 for the wrong person, 409
     (with the state) for the right person at the wrong time. The files are editable exactly when the form is."""
     if not allowed(actor, "applications.change_application", application):
@@ -48,7 +51,7 @@ def _delete_stored(names):
             pass
 
 
-def _retire(material):
+def _retire(material: Material) -> None:
     """Take a file out of the enterprise's checklist. A file the latest submission listed is kept (staff
     still read it) and only marked replaced; any other is deleted with its stored file after commit."""
     if material.submitted:
@@ -59,17 +62,24 @@ def _retire(material):
     transaction.on_commit(lambda: _delete_stored([name]))
 
 
-def attach_material(*, application, item, uploaded_file, actor, request=None) -> Material:
+def attach_material(
+    *,
+    application: Application,
+    item: MaterialItem,
+    uploaded_file: UploadedFile,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Material:
     """Store one file as a material of ``item``. A second file on a non-multiple item replaces the first."""
     if item.category_id != application.category_id:
         raise DomainError(_("材料项“%(item)s”不属于该申报类别。") % {"item": item.name}, field="item")
-    check_can_change(application, actor)
+    check_can_change(application=application, actor=actor)
     inspected = inspect_upload(uploaded_file, item)
     stored_name = None
     try:
         with transaction.atomic():
             locked = Application.objects.select_for_update().get(pk=application.pk)
-            check_can_change(locked, actor)
+            check_can_change(application=locked, actor=actor)
             material = Material(
                 application=locked,
                 item=item,
@@ -111,13 +121,15 @@ def attach_material(*, application, item, uploaded_file, actor, request=None) ->
     return material
 
 
-def delete_material(*, application, material, actor, request=None) -> None:
+def delete_material(
+    *, application: Application, material: Material, actor: User, request: HttpRequest | None = None
+) -> None:
     if material.application_id != application.pk:
         raise DomainError(_("该材料不属于此申报书。"), field="material")
-    check_can_change(application, actor)
+    check_can_change(application=application, actor=actor)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        check_can_change(locked, actor)
+        check_can_change(application=locked, actor=actor)
         material = Material.objects.select_related("item").filter(pk=material.pk, application=locked).first()
         if material is None:
             return  # already gone (deleted by a colleague a moment ago): the outcome the user wanted
@@ -138,7 +150,7 @@ def delete_material(*, application, material, actor, request=None) -> None:
         _retire(material)
 
 
-def mark_submitted(*, application) -> None:
+def mark_submitted(*, application: Application) -> None:
     """At submission (inside its transaction): the current files are the ones the snapshot lists; files that
     an earlier submission listed but the enterprise has since replaced are released and deleted."""
     Material.all_versions.filter(application=application, replaced_at__isnull=True).update(submitted=True)
@@ -149,7 +161,7 @@ def mark_submitted(*, application) -> None:
         transaction.on_commit(lambda: _delete_stored(names))
 
 
-def record_download(*, material, actor, request=None) -> None:
+def record_download(*, material: Material, actor: User, request: HttpRequest | None = None) -> None:
     """Staff downloads are audited (who read which submitted file); the enterprise's own are not."""
     if is_own_enterprise.test(actor, material.application):
         return

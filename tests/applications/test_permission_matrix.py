@@ -156,7 +156,7 @@ def service_attempt(world, user, action):
     application = Application.objects.get(pk=world["application"].pk)
     files = world["files"]
     if action == "view":
-        return lambda: selectors.application_for(user, application.pk)
+        return lambda: selectors.application_for(user, pk=application.pk)
     if action == "edit":
         data = dict(application.data, summary="改一句")
         return lambda: services.application_save_draft(
@@ -169,7 +169,7 @@ def service_attempt(world, user, action):
         material = files[action.removeprefix("download_")]
         return lambda: material_for(user, application=application, material_id=material.pk)
     if action == "pdf":
-        return lambda: get_or_render_pdf(selectors.application_for(user, application.pk))
+        return lambda: get_or_render_pdf(selectors.application_for(user, pk=application.pk))
     if action == "submit":
         return lambda: services.application_submit(application=application, actor=user, declaration=True)
     if action == "withdraw":
