@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, Organisation, Region, User
 from accounts.services import api_token_revoke
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(User)
@@ -29,22 +30,13 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Tokens are issued by the API only (the key is shown once to its owner); here they are listed and revoked,
     through the same service as the API, so each revocation is audited."""
 
     list_display = ["user", "created_at", "expires_at", "revoked_at"]
     readonly_fields = ["user", "key_hash", "created_at", "expires_at", "revoked_at"]
     actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_revoke_permission(self, request):
         return request.user.has_perm("accounts.change_apitoken")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from applications.models import Application, Material, ReceiptCounter, Snapshot
+from core.admin import ReadOnlyAdminMixin
 
 
 class MaterialInline(admin.TabularInline):
@@ -39,19 +40,10 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("application", "version", "digest", "created_at")
     search_fields = ("digest", "application__receipt_no")
     readonly_fields = ("application", "version", "canonical_json", "digest", "created_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReceiptCounter)

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from audit.models import Event
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is append-only, and only services append to it."""
 
     list_display = ["occurred_at", "action", "actor_username", "actor_role", "object_type", "object_id", "summary"]
@@ -25,12 +26,3 @@ class EventAdmin(admin.ModelAdmin):
         "ip",
     ]
     actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,18 +6,8 @@ an audit event; an admin form saving the model directly would change the profile
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from enterprises.models import Declaration, EnterpriseProfile, EnterpriseProfileVersion
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DeclarationInline(ReadOnlyAdminMixin, admin.TabularInline):

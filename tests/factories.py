@@ -1,6 +1,7 @@
 """factory_boy factories, one place for all apps. Regions and bureaus come from the data migration."""
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -72,3 +73,22 @@ class CallFactory(factory.django.DjangoModelFactory):
 
             # The same two categories, seven-item checklists and form definitions (version 1) as the built-in 2018 call.
             ensure_categories(obj)
+
+
+# A complete, eligible enterprise profile (enterprises.services.profile_save data) and its declarations.
+PROFILE_DATA = {
+    "name": "扬州测试机械有限公司",
+    "legal_representative": "张三",
+    "contact_person": "李四",
+    "mobile": "13800000001",
+    "email": "",
+    "registered_region": "321003",
+    "tax_region": "321003",
+    "established_on": dt.date(2012, 3, 1),
+    "independent_legal_person": True,
+    "industry": "industry",
+    "employees": 85,
+    "revenue_yuan": Decimal("26000000"),
+    "assets_yuan": Decimal("1234.5"),
+}
+ALL_DECLARATIONS = {"sound_management": True, "good_credit": True, "no_illegal_record": True}

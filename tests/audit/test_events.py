@@ -1,8 +1,5 @@
 """Each write the log must show is recorded once, with who did it, what, and to which object."""
 
-import datetime as dt
-from decimal import Decimal
-
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
@@ -11,24 +8,11 @@ from audit.models import Event
 from enterprises.models import EnterpriseProfile
 from enterprises.services import enterprise_register, profile_save
 from programmes.models import Notice
-from tests.factories import NoticeFactory
+from tests.factories import ALL_DECLARATIONS, PROFILE_DATA, NoticeFactory
 
 USCC = "91321003MA1MDM1A2R"
-PROFILE = {
-    "name": "扬州测试机械有限公司",
-    "legal_representative": "张三",
-    "contact_person": "李四",
-    "mobile": "13800000001",
-    "registered_region": "321003",
-    "tax_region": "321003",
-    "established_on": dt.date(2012, 3, 1),
-    "independent_legal_person": True,
-    "industry": "industry",
-    "employees": 85,
-    "revenue_yuan": Decimal("26000000"),
-    "assets_yuan": Decimal("1234.5"),
-}
-ALL = {"sound_management": True, "good_credit": True, "no_illegal_record": True}
+PROFILE = PROFILE_DATA
+ALL = ALL_DECLARATIONS
 
 
 def events(action):

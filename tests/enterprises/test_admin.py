@@ -1,27 +1,12 @@
 """The admin site shows profiles and their history but cannot change a profile past its version history."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 
 from enterprises.models import EnterpriseProfile, EnterpriseProfileVersion
 from enterprises.services import profile_save
+from tests.factories import PROFILE_DATA
 
-DATA = {
-    "name": "扬州测试机械有限公司",
-    "legal_representative": "张三",
-    "contact_person": "李四",
-    "mobile": "13800000001",
-    "registered_region": "321003",
-    "tax_region": "321003",
-    "established_on": dt.date(2012, 3, 1),
-    "independent_legal_person": True,
-    "industry": "industry",
-    "employees": 85,
-    "revenue_yuan": Decimal("26000000"),
-    "assets_yuan": Decimal("1234.5"),
-}
+DATA = PROFILE_DATA
 
 
 @pytest.fixture

@@ -1,4 +1,3 @@
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -7,24 +6,11 @@ from core.errors import DomainError
 from enterprises.models import EnterpriseProfile
 from enterprises.selectors import enterprise_facts, profile_for, profile_snapshot
 from enterprises.services import enterprise_register, profile_save
+from tests.factories import ALL_DECLARATIONS, PROFILE_DATA
 
 VALID = "91321003MA1MDM1A2R"
-DATA = {
-    "name": "扬州测试机械有限公司",
-    "legal_representative": "张三",
-    "contact_person": "李四",
-    "mobile": "13800000001",
-    "email": "",
-    "registered_region": "321003",
-    "tax_region": "321003",
-    "established_on": dt.date(2012, 3, 1),
-    "independent_legal_person": True,
-    "industry": "industry",
-    "employees": 85,
-    "revenue_yuan": Decimal("26000000"),
-    "assets_yuan": Decimal("1234.5"),
-}
-ALL = {"sound_management": True, "good_credit": True, "no_illegal_record": True}
+DATA = PROFILE_DATA
+ALL = ALL_DECLARATIONS
 
 
 @pytest.fixture
