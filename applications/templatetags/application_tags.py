@@ -3,7 +3,7 @@ start buttons) and {% enterprise_eligibility profile %} (eligibility per open ca
 
 from django import template
 
-from applications import selectors
+from applications import selectors, workflow
 from applications.dashboard import eligibility_rows
 
 register = template.Library()
@@ -26,3 +26,9 @@ def enterprise_applications(context):
 @register.inclusion_tag("applications/_enterprise_eligibility_body.html")
 def enterprise_eligibility(profile):
     return {"rows": eligibility_rows(profile=profile)}
+
+
+@register.filter
+def editable(application):
+    """The workflow's answer, so templates never spell status names."""
+    return workflow.is_editable(application)
