@@ -90,6 +90,13 @@ def _private_media(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 takes ~0.1 s a hash by design, a second for every cast; tests hash with MD5 and still verify
+    what production stored. tests/accounts/test_login.py checks the production hasher itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_county_units():
     # The memo of county-level units outlives a test's rollback: a Region a test added must not leak.
     from accounts.selectors import clear_county_units
