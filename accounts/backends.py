@@ -3,13 +3,18 @@ from django.contrib.auth.backends import ModelBackend
 
 
 def resolve_username(login):
-    """A login may be a username or a mobile number; return the username it names (or the input)."""
+    """A login may be a username (in any case: registration stores credit codes upper-case, people type them
+    as they like) or a mobile number; return the username it names (or the input)."""
     login = (login or "").strip()
+    users = get_user_model().objects
     if login.isdigit() and len(login) == 11:
-        username = get_user_model().objects.filter(mobile=login).values_list("username", flat=True).first()
+        username = users.filter(mobile=login).values_list("username", flat=True).first()
         if username:
             return username
-    return login
+    matches = list(users.filter(username__iexact=login).values_list("username", flat=True)[:2])
+    if len(matches) == 1:
+        return matches[0]
+    return login  # no such user, the exact name, or names differing only in case: only the exact one logs in
 
 
 class UsernameOrMobileBackend(ModelBackend):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import mobile_validator
 from accounts.selectors import county_units
+from core.forms import DATE
 from enterprises import eligibility as el
 from enterprises.models import Declaration
 from enterprises.services import DECLARATION_WORDING
@@ -28,7 +29,6 @@ INDUSTRY_CHOICES = [("", _("请选择"))] + [
     (f"{letter} {name}", [(code, INDUSTRY_LABELS[code]) for code in codes]) for letter, name, codes in GBT4754_SECTIONS
 ]
 MAX_YUAN = Decimal("99999999999999.99")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _money(label, required=False, help_text=None):

@@ -3,12 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE, DATETIME, DATETIME_FORMATS
 from programmes.models import Category
 from programmes.services import CATEGORY_THRESHOLDS
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
 
 
 class CallCopyForm(forms.Form):

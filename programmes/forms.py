@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE
 from programmes.models import Notice
 from programmes.services import NOTICE_FIELDS
 
@@ -14,7 +15,7 @@ class NoticeForm(forms.ModelForm):
     class Meta:
         model = Notice
         fields = list(NOTICE_FIELDS)
-        widgets = {"publish_date": forms.DateInput(attrs={"type": "date"}), "body": forms.Textarea(attrs={"rows": 20})}
+        widgets = {"publish_date": DATE, "body": forms.Textarea(attrs={"rows": 20})}
 
     def clean_attachment(self):
         f = self.cleaned_data.get("attachment")

@@ -30,6 +30,33 @@ def test_login_with_mobile_number(client, cast):
     assert client.session["_auth_user_id"] == str(cast.enterprise_a.pk)
 
 
+def test_username_in_any_case_logs_in_and_counts_against_the_same_account(client, cast, settings):
+    cast.enterprise_a.username = "91321003MA1MDM1A2R"  # registration stores credit codes upper-case
+    cast.enterprise_a.save()
+    response = post_login(client, "91321003ma1mdm1a2r", cast.password)
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(cast.enterprise_a.pk)
+    client.logout()
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "91321003Ma1mdM1A2r", "password": cast.password},
+        content_type="application/json",
+    )
+    assert token.status_code == 200
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, "91321003ma1mdm1a2r" if i % 2 else "91321003MA1MDM1A2R", "wrong-password-1")
+    assert post_login(client, "91321003MA1MDM1A2R", cast.password).status_code == 403
+
+
+def test_names_that_differ_only_in_case_log_in_only_exactly(client, cast):
+    from tests.factories import UserFactory
+
+    UserFactory(username="Ent_A", organisation=cast.enterprise_a.organisation)
+    assert post_login(client, "ent_a", cast.password).status_code == 302
+    assert client.session["_auth_user_id"] == str(cast.enterprise_a.pk)
+    client.logout()
+    assert post_login(client, "ENT_A", cast.password).status_code == 200  # ambiguous: no guess
+
+
 def test_wrong_password_shows_clear_chinese_error_and_is_audited(client, cast):
     response = post_login(client, "ent_a", "wrong-password-1")
     assert response.status_code == 200
