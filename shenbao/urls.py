@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from shenbao import views
@@ -12,6 +14,8 @@ urlpatterns = [
     path("", include("applications.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links; answer instead of logging a 404 on every page.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.ico"))),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -68,3 +68,9 @@ def test_healthz(client, db):
 
 def test_tasks_run_inline_by_default(settings):
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+def test_favicon_is_served_and_linked(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.url.endswith("favicon.ico")
+    assert 'rel="icon"' in client.get("/").content.decode()
