@@ -321,7 +321,15 @@ class SelfCheckForm(RegionMixin, forms.Form):
         return data
 
     def comparison_fields(self):
-        return [(self[f"{key}_traditional"], self[f"{key}_new"]) for key in COMPARISON_ROWS.codes]
+        """(row heading with its unit, old field, new field) for each 三降低两提升 indicator."""
+        return [
+            (
+                format_lazy(_("{label}（{unit}）"), label=label, unit=unit),
+                self[f"{key}_traditional"],
+                self[f"{key}_new"],
+            )
+            for key, label, unit, _target, _direction in COMPARISON_ROWS
+        ]
 
     def sections(self):
         """(legend, bound fields) in the order the page shows them."""

@@ -238,3 +238,16 @@ def test_dashboard_judges_category_rules_on_the_application(client, cast):
     assert "类别条件按本单位的申报书判断" in demonstration and "申报书尚未填写" not in demonstration
     assert "近两年持续投入总额0.00 元" in demonstration
     assert "申报书尚未填写" in new_product
+
+
+def test_self_check_comparison_rows_name_their_units(client, db):
+    html = client.get(reverse("enterprises:self_check")).content.decode()
+    for heading in [
+        "运营成本（元/件）",
+        "产品研制周期（天）",
+        "产品不良品率（%）",
+        "生产效率（件/小时）",
+        "能源利用率（%）",
+    ]:
+        assert f'<th scope="row">{heading}' in html, heading
+    assert "运营成本：传统产品</th>" not in html
