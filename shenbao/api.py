@@ -15,6 +15,7 @@ from accounts.api import router as accounts_router
 from accounts.auth import API_AUTH
 from applications.api import router as applications_router
 from applications.api_materials import router as materials_router
+from applications.api_verify import router as verify_router
 from core.api_errors import field_path, translate_error
 from core.errors import DomainError
 from enterprises.api import router as enterprises_router
@@ -86,5 +87,12 @@ def on_http_error(request, exc):
 
 
 # The project mounts every app's router; no app module imports this one (no import cycle).
-for _router in (accounts_router, programmes_router, enterprises_router, applications_router, materials_router):
+for _router in (
+    accounts_router,
+    programmes_router,
+    enterprises_router,
+    applications_router,
+    materials_router,
+    verify_router,
+):
     api.add_router("/", _router)
