@@ -7,7 +7,6 @@ import json
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -20,6 +19,8 @@ from applications.rules import allowed
 from enterprises import eligibility
 from enterprises.selectors import enterprise_facts, profile_for
 from programmes.models import SHANGHAI, Call
+from programmes.selectors import call_time_left as time_left  # noqa: F401 (pages and API read it here)
+from programmes.selectors import call_time_left_text as time_left_text  # noqa: F401
 
 
 def applications_visible_to(user: User) -> QuerySet[Application]:
@@ -127,27 +128,6 @@ def eligibility_for(application: Application, *, figures: dict | None = None, pr
         **kwargs,
     )
     return result.as_dict()
-
-
-def time_left(call: Call, *, now: dt.datetime | None = None) -> tuple[bool, int]:
-    """(open?, seconds left until the deadline) at `now`."""
-    now = (now or timezone.now()).replace(microsecond=0)
-    return call.opens_at <= now <= call.deadline, max(0, int((call.deadline - now).total_seconds()))
-
-
-def time_left_text(call: Call, *, now: dt.datetime | None = None) -> str:
-    is_open, seconds = time_left(call, now=now)
-    now = now or timezone.now()
-    if now < call.opens_at:
-        return _("尚未开始受理")
-    if not is_open:
-        return _("已截止")
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return _("距截止还有 %(d)s 天 %(h)s 小时") % {"d": days, "h": hours}
-    return _("距截止还有 %(h)s 小时 %(m)s 分钟") % {"h": hours, "m": minutes}
 
 
 def startable_categories(user: User) -> list[tuple]:

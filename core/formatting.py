@@ -108,3 +108,17 @@ def number(value) -> str:
         return "0" if text in ("-0", "") else text
 
     return _format(value, render)
+
+
+_SIZE_UNITS = (("MB", 1024 * 1024), ("KB", 1024))
+
+
+def file_size(size: int, *, rounding: str = ROUND_HALF_UP) -> str:
+    """A size in bytes for people: 20971520 → "20 MB", 1536 → "1.5 KB", 10 → "10 B" (binary units, at most
+    two decimals, no trailing zeros). ``rounding=ROUND_UP`` for a file's own size, so that it never looks
+    equal to the limit it exceeds."""
+    for unit, factor in _SIZE_UNITS:
+        if size >= factor:
+            value = (Decimal(size) / Decimal(factor)).quantize(CENT, rounding=rounding)
+            return f"{number(value)} {unit}"
+    return f"{size} B"

@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -6,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from programmes.forms import NoticeForm
 from programmes.models import Notice, NoticeAttachment
-from programmes.selectors import calls_open, calls_public, notices_public
+from programmes.selectors import call_overview, calls_open, calls_public, notices_public
 from programmes.services import NOTICE_FIELDS, notice_register_view, notice_save
 
 
@@ -40,7 +41,10 @@ def call_list(request):
 
 def call_detail(request, pk):
     call = get_object_or_404(calls_public(), pk=pk)
-    return render(request, "portal/call_detail.html", {"call": call})
+    # Who may start an application is the applications app's rule, asked by name (programmes imports no
+    # later app); the buttons post to applications:start, which decides again.
+    can_apply = rules.has_perm("applications.add_application", request.user)
+    return render(request, "portal/call_detail.html", {"call": call, "can_apply": can_apply, **call_overview(call)})
 
 
 def _notice_form(request, notice=None):

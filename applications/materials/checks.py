@@ -3,7 +3,7 @@
 import hashlib
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_UP
 
 from django.utils.translation import gettext as _
 
@@ -16,20 +16,10 @@ from applications.materials.detection import (
     pdf_has_active_content,
 )
 from core.errors import DomainError
+from core.formatting import file_size as format_size  # one size formatter (core.formatting)
 
 # ---------------------------------------------------------------------------------------------------------
 # Labels
-
-
-def format_size(size, *, rounding=ROUND_HALF_UP):
-    """20971520 -> '20 MB'; 1536 -> '1.5 KB'. A file's own size is rounded up so that it never looks
-    equal to the limit it exceeds."""
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= factor:
-            value = (Decimal(size) / Decimal(factor)).quantize(Decimal("0.01"), rounding=rounding)
-            text = f"{value:f}".rstrip("0").rstrip(".")
-            return f"{text} {unit}"
-    return f"{size} B"
 
 
 def type_labels(kinds):
