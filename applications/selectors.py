@@ -131,8 +131,9 @@ def eligibility_for(application: Application, *, figures: dict | None = None, pr
 
 
 def startable_categories(user: User) -> list[tuple]:
-    """(call, category, existing application or None) for every open call, for the dashboard buttons."""
-    if not user.is_authenticated or user.organisation_id is None:
+    """(call, category, existing application or None) for every open call, for the dashboard buttons.
+    Only for those who may fill in applications (enterprise users); nobody else is offered 填报."""
+    if not allowed(user, "applications.add_application"):
         return []
     existing = {
         (a.call_id, a.category_id): a
@@ -145,3 +146,9 @@ def startable_categories(user: User) -> list[tuple]:
         for category in call.categories.all():
             rows.append((call, category, existing.get((call.id, category.id))))
     return rows
+
+
+def own_application(user: User, *, call: Call, category) -> Application | None:
+    """The actor's own organisation's application of `category` in `call`, or None — never another
+    organisation's, also for those who may read every application (administrators)."""
+    return Application.objects.filter(app_rules.is_own_enterprise.q(user), call=call, category=category).first()

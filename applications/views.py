@@ -12,9 +12,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from applications import forms, layout, selectors, services, workflow
+from applications import forms, layout, listing, selectors, services, workflow
 from applications.materials.selectors import materials_missing
 from applications.pdf_cache import get_or_render_pdf
 from applications.rules import allowed
@@ -92,12 +92,8 @@ def _page(request, application, *, data=None, errors=None, submit_errors=None, s
 
 @login_required
 def application_list(request):
-    applications = selectors.applications_visible_to(request.user)
-    return render(
-        request,
-        "applications/application_list.html",
-        {"applications": applications, "startable": selectors.startable_categories(request.user)},
-    )
+    # The heading, the rows' actions and the start buttons for this user (applications.listing, from the rules).
+    return render(request, "applications/application_list.html", listing.application_list(request.user))
 
 
 @login_required
@@ -105,11 +101,15 @@ def application_list(request):
 def application_start(request, call_id, code):
     call = get_object_or_404(Call, pk=call_id)
     category = get_object_or_404(call.categories, code=code)
-    existing = selectors.applications_visible_to(request.user).filter(call=call, category=category).first()
+    # Only the actor's own organisation's application: an administrator, who may read every enterprise's,
+    # must never be sent into one of them by a 填报 button.
+    existing = selectors.own_application(request.user, call=call, category=category)
     if existing is not None:
         return redirect("applications:detail", existing.pk)
     try:
         application = services.application_create(call=call, category=category, actor=request.user)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("applications:list")
@@ -196,9 +196,21 @@ def application_panel(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_withdraw(request, pk):
+    """GET: the confirmation page (the way without JavaScript). POST with confirm=yes: withdraw; a POST without
+    it (a plain form, no JavaScript dialog) is sent to the confirmation page instead of withdrawing."""
     application = selectors.application_for(request.user, pk=pk)
+    if not allowed(request.user, workflow.WITHDRAW, application):
+        raise PermissionDenied(_("您不能撤回这份申报书。"))
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        step = workflow.find(application.status, "withdraw")
+        if step is None:
+            messages.error(request, _("申报书当前状态为“%(s)s”，不能撤回。") % {"s": application.get_status_display()})
+            return redirect("applications:detail", application.pk)
+        if request.method == "POST":
+            return redirect("applications:withdraw", application.pk)
+        return render(request, "applications/withdraw_confirm.html", {"application": application, "step": step})
     try:
         services.application_withdraw(
             application=application, actor=request.user, comment=request.POST.get("comment", "")

@@ -1,26 +1,45 @@
-"""The enterprise dashboard's parts that read applications: {% enterprise_applications %} (the list and the
-start buttons) and {% enterprise_eligibility profile %} (eligibility per open call and category)."""
+"""The parts of other pages that read applications: {% enterprise_applications %} (the enterprise dashboard's
+list and start buttons), {% staff_applications %} (the staff dashboards' card), {% application_list_heading %}
+(the list's name for this user, for links to it) and {% enterprise_eligibility profile %} (eligibility per open
+call and category). What each user is shown comes from applications.listing (the rules), not from the template."""
 
 from django import template
 
-from applications import selectors, workflow
+from applications import listing, workflow
 from applications.dashboard import eligibility_rows
 
 register = template.Library()
 
 
+def _user(context):
+    request = context.get("request")
+    return getattr(request, "user", None) or context.get("user")
+
+
 @register.inclusion_tag("applications/_enterprise_dashboard_body.html", takes_context=True)
 def enterprise_applications(context):
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
+    user = _user(context)
     if user is None or not user.is_authenticated:
-        return {"applications": [], "startable": []}
+        return {"rows": [], "startable": []}
     return {
-        "applications": list(selectors.applications_visible_to(user)),
-        "startable": selectors.startable_categories(user),
+        **listing.application_list(user),
         "csrf_token": context.get("csrf_token"),
-        "request": request,
+        "request": context.get("request"),
     }
+
+
+@register.inclusion_tag("applications/_staff_dashboard_body.html", takes_context=True)
+def staff_applications(context):
+    user = _user(context)
+    if user is None or not user.is_authenticated:
+        return {"count": 0}
+    return listing.staff_summary(user)
+
+
+@register.simple_tag(takes_context=True)
+def application_list_heading(context):
+    user = _user(context)
+    return listing.audience_for(user).heading if user is not None else ""
 
 
 @register.inclusion_tag("applications/_enterprise_eligibility_body.html")

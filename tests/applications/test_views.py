@@ -124,7 +124,7 @@ def test_plain_form_submit_then_read_only_and_withdraw(client, cast):
     assert application.status == "submitted" and application.receipt_no
     page = client.get(url).content.decode()
     assert application.receipt_no in page and 'id="app-form"' not in page and "撤回申报" in page
-    client.post(reverse("applications:withdraw", args=[application.pk]))
+    client.post(reverse("applications:withdraw", args=[application.pk]), {"confirm": "yes"})
     application.refresh_from_db()
     assert application.status == "withdrawn"
 
