@@ -4,10 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The address printed in PDFs (the verification QR code and link): this server, unless told otherwise.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils
 export DJANGO_SETTINGS_MODULE := shenbao.settings
 
-.PHONY: setup setup-dev system-deps run serve test test-sqlite test-postgres lint format lock bench clean messages
+.PHONY: setup setup-dev system-deps run dev serve test test-sqlite test-postgres lint format lock bench clean messages
 
 # Runtime only (requirements.lock); the development tools (requirements-dev.lock) come with setup-dev.
 setup: $(VENV)/.installed-runtime static/vendor/htmx.min.js var/fonts/.built
@@ -54,12 +56,23 @@ messages:
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# The embedded default as it would be served: DEBUG off (settings' default), static files by whitenoise, a
+# secret key generated once into var/secret_key. No control socket: its default path is one per user, so a
+# second server on this machine would take over the first one's.
 run: system-deps setup
 	mkdir -p var/media
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/gunicorn shenbao.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+	SITE_URL='$(SITE_URL)' $(VENV)/bin/gunicorn shenbao.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
+	  --no-control-socket --access-logfile -
+
+# For development: Django's debug pages and autoreload.
+dev: system-deps setup
+	mkdir -p var/media
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	DEBUG=1 SITE_URL='$(SITE_URL)' $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Runs every test on SQLite, then again on PostgreSQL when DATABASE_URL is set.
 test: system-deps setup-dev

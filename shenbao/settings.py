@@ -1,11 +1,13 @@
 """Shenbao settings: one module, driven by the environment (see docs/configuration.md).
 
 The embedded default (no variables set) is development on SQLite under var/, local private files
-under var/media/ and Celery tasks run inline. SHENBAO_ENV=production switches on the hardening
-and refuses to start without a real SECRET_KEY.
+under var/media/ and Celery tasks run inline, served with DEBUG off and a secret key generated once into
+var/secret_key (`make dev` turns DEBUG on). SHENBAO_ENV=production switches on the hardening and refuses to
+start without a real SECRET_KEY; its SITE_URL is checked by shenbao/checks.py.
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,21 +38,58 @@ def envlist(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def local_secret_key(path: Path) -> str:
+    """The secret key of a development machine: generated once into `path` (mode 0600), read from it after.
+
+    Sessions survive a restart, and processes started together (gunicorn's workers) agree on one key: the
+    key is written to a private temporary file and linked into place, so a reader never sees half a key.
+    """
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(temporary, path)  # fails if another process was first: then its key is the key
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        key = path.read_text().strip()
+    if not key:
+        raise ImproperlyConfigured(f"{path} is empty: delete it to generate a new key, or set SECRET_KEY")
+    return key
+
+
 SHENBAO_ENV = env("SHENBAO_ENV", "development")
 if SHENBAO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured("SHENBAO_ENV must be 'production' or 'development'")
 PRODUCTION = SHENBAO_ENV == "production"
 
-DEBUG = envbool("DEBUG", not PRODUCTION)
+# Off unless asked for (`make dev`): a debug page lists every URL pattern and setting to whoever opens it.
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    SECRET_KEY = "dev-only-insecure-key-shenbao-not-for-production-use-0123456789"
+    SECRET_KEY = local_secret_key(VAR_DIR / "secret_key")
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The public address of this server, printed on paper (the PDF's verification QR code and link). `make run`
+# derives it from PORT; production must set it (shenbao.checks refuses a missing or loopback address there).
+SITE_URL = env("SITE_URL", "" if PRODUCTION else f"http://127.0.0.1:{env('PORT', '8000')}")
+# Whom the error pages name for help: the programme office's contact in the notice (联系人、联系电话).
+PROGRAMME_CONTACT = {
+    "person": env("PROGRAMME_CONTACT_PERSON", "陈锦龙"),
+    "phone": env("PROGRAMME_CONTACT_PHONE", "87348176"),
+}
 PDF_FONT_DIR = Path(env("PDF_FONT_DIR", VAR_DIR / "fonts"))  # derived CJK fonts, built by `python -m core.fonts`
 
 INSTALLED_APPS = [
@@ -250,9 +289,15 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# The error pages (templates/403.html, 404.html, 500.html) are rendered by these views.
+CSRF_FAILURE_VIEW = "shenbao.views.csrf_failure"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request is an answer, not a fault: one line, no traceback (shenbao/log.py).
+    "filters": {"forbidden_on_one_line": {"()": "shenbao.log.ForbiddenOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["forbidden_on_one_line"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
 }

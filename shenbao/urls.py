@@ -19,3 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "shenbao.views.permission_denied"
+handler404 = "shenbao.views.page_not_found"
+handler500 = "shenbao.views.server_error"
