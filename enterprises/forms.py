@@ -25,9 +25,21 @@ def region_choices():
     return [("", _("请选择")), *county_units().items(), (OUTSIDE, _("扬州市以外地区"))]
 
 
-INDUSTRY_CHOICES = [("", _("请选择"))] + [
-    (f"{letter} {name}", [(code, INDUSTRY_LABELS[code]) for code in codes]) for letter, name, codes in GBT4754_SECTIONS
-]
+def industry_groups(sections=GBT4754_SECTIONS):
+    """The size-class rows grouped by GB/T 4754 section, each row once: sections that lead to the same rows
+    (B, C and D all to 工业) are one group, "B/C/D 采矿业、制造业、电力、热力、燃气及水生产和供应业"."""
+    groups: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+    for letter, name, codes in sections:
+        letters, names = groups.setdefault(tuple(codes), ([], []))
+        letters.append(letter)
+        names.append(name)
+    return [
+        (f"{'/'.join(letters)} {'、'.join(names)}", [(code, INDUSTRY_LABELS[code]) for code in codes])
+        for codes, (letters, names) in groups.items()
+    ]
+
+
+INDUSTRY_CHOICES = [("", _("请选择")), *industry_groups()]
 MAX_YUAN = Decimal("99999999999999.99")
 
 

@@ -15,7 +15,7 @@ from audit.services import audit_record
 from core.errors import DomainError
 from enterprises.models import Declaration, EnterpriseProfile, EnterpriseProfileVersion
 from enterprises.selectors import snapshot_of
-from enterprises.uscc import InvalidCreditCode, normalise
+from enterprises.uscc import InvalidCreditCode, normalise, registration_authority_region
 
 # The exact wording the enterprise ticks. Changing a text here makes every profile show it as not yet ticked
 # for the new wording only when it is saved again; saved versions keep the text that was ticked.
@@ -49,19 +49,21 @@ def _errors_of(exc: ValidationError):
 
 
 def contact_for_region(code) -> str:
-    """Whom an enterprise should contact about its registration: its county's 工信 bureau, else the admin."""
+    """Whom to contact about a registration in region ``code``: the county-level unit's 工信（经发） bureau, or
+    the city's (扬州市工业和信息化局) for any other code."""
     region = Region.objects.filter(code=code).first() if code else None
-    if region and region.is_county_level:
-        return _("%(bureau)s或系统管理员") % {"bureau": region.industry_bureau}
-    return _("系统管理员")
+    if region is None or not region.is_county_level:
+        region = Region.objects.filter(kind=Region.Kind.CITY).first()
+    return region.industry_bureau if region is not None else _("系统管理员")
 
 
-def taken_message(profile: EnterpriseProfile) -> str:
-    return _("统一社会信用代码 %(uscc)s 已被“%(name)s”注册，不能重复注册。如非本企业所为，请联系%(contact)s处理。") % {
-        "uscc": profile.uscc,
-        "name": profile.name,
-        "contact": contact_for_region(profile.registered_region),
-    }
+def taken_message(uscc: str) -> str:
+    """The credit code is registered already. Says whom to contact — the bureau of the unit in the code
+    itself (positions 3–8), else the city's — and never who holds it: the page is public."""
+    region = registration_authority_region(uscc)
+    return _(
+        "统一社会信用代码 %(uscc)s 已经注册，不能重复注册。如需找回账户，或并非本企业注册，请联系%(contact)s。"
+    ) % {"uscc": uscc, "contact": contact_for_region(region)}
 
 
 def check_uscc_available(uscc: str, *, exclude_profile_id=None) -> str:
@@ -70,9 +72,8 @@ def check_uscc_available(uscc: str, *, exclude_profile_id=None) -> str:
         code = normalise(uscc)
     except InvalidCreditCode as exc:
         raise DomainError(exc.message, field="uscc") from None
-    existing = EnterpriseProfile.objects.filter(uscc=code).exclude(pk=exclude_profile_id).first()
-    if existing:
-        raise DomainError(taken_message(existing), field="uscc")
+    if EnterpriseProfile.objects.filter(uscc=code).exclude(pk=exclude_profile_id).exists():
+        raise DomainError(taken_message(code), field="uscc")
     return code
 
 
@@ -148,7 +149,7 @@ def profile_save(
         with transaction.atomic():
             profile.save()
     except IntegrityError:
-        raise DomainError(taken_message(EnterpriseProfile.objects.get(uscc=profile.uscc)), field="uscc") from None
+        raise DomainError(taken_message(profile.uscc), field="uscc") from None
     _set_declarations(profile, declarations, actor, timezone.now())
     _sync_organisation(organisation, profile)
     _record_version(profile, actor, request, created)

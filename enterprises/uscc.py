@@ -62,3 +62,39 @@ def normalise(value: str) -> str:
 def with_check_character(first17: str) -> str:
     """The full 18-character code for 17 given characters (for demo data and tests)."""
     return first17 + _uscc.calc_check_digit(first17)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The registering authority inside the code (GB 32100-2015 positions 3–8, a GB/T 2260 region code)
+
+YANGZHOU_PREFIX = "3210"  # 321000 扬州市 and its county-level units (3210xx)
+
+
+def registration_authority_region(code: str) -> str | None:
+    """The 6-digit region code of the authority that first registered the enterprise (positions 3–8), or
+    None when ``code`` is not a compact code with digits there. Where the enterprise was first registered,
+    not proof of where it is now (../shared/docs/domain.md §3)."""
+    region = (code or "").strip().upper()[2:8]
+    return region if len(region) == 6 and region.isdigit() else None
+
+
+def outside_yangzhou_hint(code: str, *, for_reviewer: bool = False) -> str | None:
+    """A non-blocking hint when the code was issued outside Yangzhou (positions 3–8 not 3210xx), else None.
+
+    Enterprises that moved to Yangzhou keep their code, so this is a reason to check the registered and tax
+    units the enterprise gave, not a refusal: the eligibility rule reads those units, not the code. Shown on
+    registration and on the profile page; ``for_reviewer=True`` words it for the county reviewer (template
+    filter ``{% load enterprise_tags %}{{ uscc|outside_yangzhou_hint:"reviewer" }}``).
+    """
+    region = registration_authority_region(code)
+    if region is None or region.startswith(YANGZHOU_PREFIX):
+        return None
+    if for_reviewer:
+        return _(
+            "统一社会信用代码第3—8位（登记机关行政区划代码）为 %(region)s，不在扬州市（3210xx）：企业可能由外地"
+            "迁入（迁入后信用代码不变），请核对其注册地和纳税地是否确在扬州市境内。"
+        ) % {"region": region}
+    return _(
+        "统一社会信用代码第3—8位（登记机关行政区划代码）为 %(region)s，不在扬州市（3210xx）。企业迁入扬州后"
+        "信用代码不变，如属这种情况可以继续；请确认注册地和纳税地填写的是现在的登记机关和纳税所在地。"
+    ) % {"region": region}

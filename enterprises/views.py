@@ -20,6 +20,13 @@ from enterprises.selectors import (
 )
 from enterprises.services import enterprise_register, profile_save
 from enterprises.sizeclass import classify
+from enterprises.uscc import outside_yangzhou_hint
+
+
+def _uscc_hint(form, profile=None) -> str | None:
+    """The non-blocking "code issued outside Yangzhou" hint for the profile's code, or the one typed in."""
+    code = profile.uscc if profile is not None else getattr(form, "cleaned_data", {}).get("uscc")
+    return outside_yangzhou_hint(code) if code else None
 
 
 def _add_domain_errors(form, exc: DomainError):
@@ -50,8 +57,10 @@ def register(request):
                 request,
                 _("注册成功。您的登录名为统一社会信用代码 %(u)s，也可用联系人手机登录。") % {"u": user.username},
             )
+            if hint := outside_yangzhou_hint(user.username):
+                messages.warning(request, hint)
             return redirect("enterprises:dashboard")
-    return render(request, "enterprises/register.html", {"form": form})
+    return render(request, "enterprises/register.html", {"form": form, "uscc_hint": _uscc_hint(form)})
 
 
 def _enterprise_only(request):
@@ -86,7 +95,8 @@ def profile(request):
             messages.success(request, _("企业信息已保存。已提交的申报书不受影响，仍以提交时的信息为准。"))
             return redirect("enterprises:profile")
     versions = profile_versions(existing)[:20] if existing else []
-    return render(request, "enterprises/profile.html", {"form": form, "profile": existing, "versions": versions})
+    context = {"form": form, "profile": existing, "versions": versions, "uscc_hint": _uscc_hint(form, existing)}
+    return render(request, "enterprises/profile.html", context)
 
 
 @login_required

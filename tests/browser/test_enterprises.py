@@ -62,7 +62,7 @@ def test_registration_bad_check_character_then_valid_then_duplicate(page, demo):
 
     fill_registration(page, NEW_CODE, mobile="13800002222")
     error = page.locator(".field.has-error").first.inner_text()
-    assert "已被“扬州江都新锐电子有限公司”注册" in error and "江都区工信局" in error
+    assert "已经注册" in error and "江都区工信局" in error and "扬州江都新锐电子有限公司" not in error
     assert EnterpriseProfile.objects.filter(uscc=NEW_CODE).count() == 1
 
 

@@ -23,6 +23,27 @@ def test_home_page_renders_in_chinese(page, demo):
     assert "关于开展2018年度扬州市“互联网+小微企业”项目申报的通知" in page.content()
 
 
+def test_visitor_reads_the_demo_call_and_is_offered_login_or_registration(page, demo):
+    page.goto(page.base_url + "/calls/")
+    page.click("text=【演示】2018年度扬州市“互联网+小微企业”项目申报")
+    headings = page.locator(".call-category h3").all_inner_texts()
+    assert headings == ["示范/试点企业", "研发推广应用新产品新技术"]
+    content = page.locator("main").inner_text()
+    assert "demonstration" not in content and "new_product" not in content
+    assert "持续投入总额超过 50.00 万元" in content and "研发投入不少于 30.00 万元" in content
+    assert page.locator("#time-left").inner_text().startswith("距截止还有")
+    assert page.locator(".call-category").first.locator("table.checklist tbody tr").count() == 7
+    assert page.locator("button:has-text('立即申报')").count() == 0
+    page.click("#apply-links >> text=登录后申报")
+    page.fill("input[name=username]", "demo_enterprise")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/calls/" in page.url  # back on the call page
+    assert page.locator("button:has-text('立即申报')").count() == 2
+    assert page.locator("#apply-links").count() == 0
+
+
 def test_notice_page_shows_the_seed_and_counts_views(page, demo):
     page.goto(page.base_url + "/notices/")
     page.click("text=关于开展2018年度扬州市“互联网+小微企业”项目申报的通知")

@@ -5,7 +5,7 @@ import pytest
 from core.errors import DomainError
 from enterprises.models import EnterpriseProfile
 from enterprises.selectors import enterprise_facts, profile_for, profile_snapshot
-from enterprises.services import enterprise_register, profile_save
+from enterprises.services import contact_for_region, enterprise_register, profile_save, taken_message
 from tests.factories import ALL_DECLARATIONS, PROFILE_DATA
 
 VALID = "91321003MA1MDM1A2R"
@@ -62,7 +62,9 @@ def test_duplicate_credit_code_is_refused_with_contact(profile, cast):
             organisation=cast.enterprise_b.organisation, data=DATA, declarations={}, actor=cast.enterprise_b, uscc=VALID
         )
     assert exc.value.errors[0]["field"] == "uscc"
-    assert "已被“扬州测试机械有限公司”注册" in exc.value.message and "邗江区工信局" in exc.value.message
+    # Whom to contact (the bureau of the unit in the code, 321003), never who holds the code.
+    assert "已经注册" in exc.value.message and "邗江区工信局" in exc.value.message
+    assert "扬州测试机械有限公司" not in exc.value.message
     with pytest.raises(DomainError):
         enterprise_register(
             uscc=VALID.lower(), password="Qiye-mima-2018!", data=DATA | {"mobile": "13800000002"}, declarations={}
@@ -108,3 +110,21 @@ def test_permissions(profile, cast):
     assert not cast.guangling_industry.has_perm("enterprises.view_enterpriseprofile", profile)
     assert cast.city_officer.has_perm("enterprises.view_enterpriseprofile", profile)
     assert not cast.hanjiang_industry.has_perm("enterprises.change_enterpriseprofile", profile)
+
+
+def test_duplicate_message_names_the_bureau_of_the_code_or_the_city(cast):
+    assert "江都区工信局" in taken_message("91321012MA1JD0U11J")
+    # Issued outside Yangzhou, or by a unit that no longer exists (321011 维扬区): the city's bureau.
+    assert "扬州市工业和信息化局" in taken_message("91110000600037341L")
+    assert contact_for_region("321011") == contact_for_region(None) == "扬州市工业和信息化局"
+    assert contact_for_region("yz-etdz") == "扬州经济技术开发区经发局"
+
+
+def test_duplicate_registration_does_not_name_the_holder(profile):
+    with pytest.raises(DomainError) as exc:
+        enterprise_register(
+            uscc=VALID, password="Qiye-mima-2018!", data=DATA | {"name": "另一家公司", "mobile": "13800000002"},
+            declarations={},
+        )  # fmt: skip
+    assert exc.value.errors[0]["field"] == "uscc"
+    assert profile.name not in exc.value.message and VALID in exc.value.message

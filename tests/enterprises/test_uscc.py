@@ -1,9 +1,16 @@
 import pytest
+from django.template import Context, Template
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
-from enterprises.uscc import InvalidCreditCode, normalise, with_check_character
+from enterprises.uscc import (
+    InvalidCreditCode,
+    normalise,
+    outside_yangzhou_hint,
+    registration_authority_region,
+    with_check_character,
+)
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -47,3 +54,34 @@ def test_valid_codes_built_with_stdnum_pass(head, tail):
     code = with_check_character(head + tail)
     assert stdnum_uscc.is_valid(code)
     assert normalise(code) == code
+
+
+@pytest.mark.parametrize(
+    "code, region",
+    [("91110000600037341L", "110000"), ("91320214745555318W", "320214"), ("91320000MA1MDM1A2R", "320000")],
+)
+def test_codes_issued_outside_yangzhou_give_a_hint(code, region):
+    hint = outside_yangzhou_hint(code)
+    assert region in hint and "3210xx" in hint and "注册地和纳税地" in hint
+    assert region in outside_yangzhou_hint(code, for_reviewer=True) and "请核对" in outside_yangzhou_hint(
+        code, for_reviewer=True
+    )
+
+
+@pytest.mark.parametrize("code", ["91321003MA1MDM1A2R", "91321000MA1MDM1A2R", "91321011MA1MDM1A2R", "", "9132", None])
+def test_codes_issued_in_yangzhou_or_unreadable_give_none(code):
+    assert outside_yangzhou_hint(code) is None
+
+
+def test_registration_authority_region():
+    assert registration_authority_region("91321012ma1jd0u11j") == "321012"
+    assert registration_authority_region("A1B2C3D4E5") is None
+
+
+def test_the_reviewer_reads_the_hint_through_a_template_filter():
+    template = Template('{% load enterprise_tags %}[{{ code|outside_yangzhou_hint:"reviewer" }}]')
+    assert (
+        template.render(Context({"code": "91110000600037341L"}))
+        == f"[{outside_yangzhou_hint('91110000600037341L', for_reviewer=True)}]"
+    )
+    assert template.render(Context({"code": "91321003MA1MDM1A2R"})) == "[]"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -5,6 +7,7 @@ from accounts.models import Organisation, User
 from enterprises.demo import load as load_enterprise_demo
 from enterprises.models import EnterpriseProfile, EnterpriseProfileVersion
 from enterprises.services import profile_save
+from enterprises.sizeclass import INDUSTRY_LABELS
 from tests.factories import CallFactory
 
 VALID = "91321003MA1MDM1A2R"
@@ -75,7 +78,8 @@ def test_registration_refuses_duplicate_code_and_names_contact(client, cast):
     response = client.post(reverse("enterprises:register"), form_data(mobile="13800000002"))
     text = response.content.decode()
     assert response.status_code == 200
-    assert "已被" in text and "邗江区工信局" in text
+    assert "已经注册" in text and "邗江区工信局" in text
+    assert "扬州测试机械有限公司" not in text.replace('value="扬州测试机械有限公司"', "")  # only what was typed
     assert EnterpriseProfile.objects.count() == 1
 
 
@@ -251,3 +255,57 @@ def test_self_check_comparison_rows_name_their_units(client, db):
     ]:
         assert f'<th scope="row">{heading}' in html, heading
     assert "运营成本：传统产品</th>" not in html
+
+
+OUTSIDE_CODE = "91110000600037341L"  # valid, issued in Beijing (110000)
+
+
+@pytest.mark.django_db
+def test_duplicate_code_with_another_name_does_not_tell_who_holds_it(client, cast):
+    data = {k: v for k, v in form_data().items() if k not in ("uscc", "password1", "password2")}
+    profile_save(
+        organisation=cast.enterprise_a.organisation,
+        data=data | {"established_on": "2012-03-01", "independent_legal_person": True},
+        declarations={},
+        actor=cast.enterprise_a,
+        uscc=VALID,
+    )
+    response = client.post(reverse("enterprises:register"), form_data(name="冒名公司", mobile="13800000002"))
+    text = response.content.decode()
+    assert response.status_code == 200 and "已经注册" in text and "邗江区工信局" in text
+    assert "扬州测试机械有限公司" not in text
+
+
+@pytest.mark.django_db
+def test_code_issued_outside_yangzhou_gives_a_hint_on_registration_and_profile(client):
+    # A re-rendered form (another field wrong) shows it beside the form…
+    response = client.post(reverse("enterprises:register"), form_data(uscc=OUTSIDE_CODE, password2="x"))
+    assert 'id="uscc-hint"' in response.content.decode() and "110000" in response.content.decode()
+    # …and it does not block: the registration goes through, the dashboard and the profile page say it.
+    response = client.post(reverse("enterprises:register"), form_data(uscc=OUTSIDE_CODE), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("enterprises:dashboard")
+    assert EnterpriseProfile.objects.filter(uscc=OUTSIDE_CODE).exists()
+    assert "不在扬州市（3210xx）" in response.content.decode()
+    profile_page = client.get(reverse("enterprises:profile")).content.decode()
+    assert 'id="uscc-hint"' in profile_page and "请确认注册地和纳税地" in profile_page
+
+
+@pytest.mark.django_db
+def test_yangzhou_code_gives_no_hint(client):
+    response = client.post(reverse("enterprises:register"), form_data(password2="x"))
+    assert 'id="uscc-hint"' not in response.content.decode()
+    response = client.post(reverse("enterprises:register"), form_data(), follow=True)
+    assert "3210xx" not in response.content.decode()
+    assert 'id="uscc-hint"' not in client.get(reverse("enterprises:profile")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["enterprises:register", "enterprises:self_check", "enterprises:profile"])
+def test_each_industry_is_offered_once(client, cast, page):
+    client.force_login(cast.enterprise_a) if page == "enterprises:profile" else None
+    text = client.get(reverse(page)).content.decode()
+    select = re.search(r'<select name="industry".*?</select>', text, flags=re.S).group(0)
+    values = re.findall(r'<option value="([^"]+)"', select)
+    assert values == sorted(set(values), key=values.index) and set(values) == set(INDUSTRY_LABELS)
+    assert select.count("工业（采矿业") == 1
+    assert 'label="B/C/D 采矿业、制造业、电力、热力、燃气及水生产和供应业"' in select
