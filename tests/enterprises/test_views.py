@@ -302,7 +302,8 @@ def test_yangzhou_code_gives_no_hint(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["enterprises:register", "enterprises:self_check", "enterprises:profile"])
 def test_each_industry_is_offered_once(client, cast, page):
-    client.force_login(cast.enterprise_a) if page == "enterprises:profile" else None
+    if page == "enterprises:profile":
+        client.force_login(cast.enterprise_a)
     text = client.get(reverse(page)).content.decode()
     select = re.search(r'<select name="industry".*?</select>', text, flags=re.S).group(0)
     values = re.findall(r'<option value="([^"]+)"', select)
