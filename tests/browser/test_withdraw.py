@@ -108,3 +108,14 @@ def test_a_form_another_script_confirms_asks_once(page, cast, settings, tmp_path
     item.locator("[data-material-delete] button").first.click()
     page.locator(f"#material-{code} .empty").wait_for()
     assert len(asked) == 1 and asked[0].startswith("确定删除")
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_the_staff_list_fits_the_screen(page, cast, submitted, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, cast.city_officer.username, cast.password)
+    page.goto(f"{page.base_url}/applications/")
+    assert page.locator("#list-heading").inner_text() == "全市已提交的申报书"
+    assert page.locator(f'[data-application="{submitted.pk}"] [data-action="view"]').is_visible()
+    assert page.locator("[data-start]").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
