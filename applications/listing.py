@@ -54,7 +54,7 @@ AUDIENCES = (
         _("还没有申报书。"),
     ),
 )
-NOBODY = Audience(None, _("申报书"), "", _("您的账户没有可查看的申报书。"))
+NOBODY = Audience(None, _("申报书列表"), "", _("您的账户没有可查看的申报书。"))
 
 
 def audience_for(user: User) -> Audience:
