@@ -4,10 +4,13 @@
 ``{{ amount|money_wan }}`` → "62.00 万元", ``{{ fraction|share }}`` → "50.0%",
 ``{{ points|percent }}`` → "-23.2%", ``{{ points|signed_percent }}`` → "+30.0%".
 Blank or None gives "" (add ``|default:"—"`` where a page wants a dash).
+``{% translate "截止时间" %}{% colon %}…`` writes the label separator of the page's language: "：" in Chinese,
+": " in English (a Chinese colon inside an English sentence reads as a typo).
 Registered for every template in settings.TEMPLATES["OPTIONS"]["libraries"].
 """
 
 from django import template
+from django.utils.translation import get_language
 
 from core import formatting
 
@@ -37,3 +40,8 @@ def percent(value):
 @register.filter
 def signed_percent(value):
     return formatting.percent(value, signed=True)
+
+
+@register.simple_tag
+def colon():
+    return "：" if (get_language() or "zh-hans").startswith("zh") else ": "

@@ -149,3 +149,12 @@ def test_notice_service_edit_records_only_what_changed(cast):
     assert (event.actor_username, event.actor_role) == ("root", "admin")
     notice.refresh_from_db()
     assert notice.is_published is False
+
+
+def test_label_separators_follow_the_language(client, db):
+    notice = NoticeFactory(is_published=True)
+    url = f"/notices/{notice.pk}/"
+    assert '：<span data-testid="publish-date">' in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert ': <span data-testid="publish-date">' in english and "：" not in english.split("<main", 1)[-1]
