@@ -2,9 +2,10 @@
 
 The cache key is the snapshot digest: a snapshot never changes, so neither does its PDF, and a resubmission
 (a new version, a new digest) gets a new file. Files live in the default (private) storage at
-`pdf/<digest>.pdf`, never under a public URL.
+`pdf/<digest>-<site>.pdf` (site: a short hash of SITE_URL, which the PDF prints), never under a public URL.
 """
 
+import hashlib
 import json
 import logging
 import time
@@ -50,7 +51,10 @@ def verify_url(digest):
 
 
 def pdf_path(digest):
-    return f"pdf/{digest}.pdf"
+    """The snapshot's digest and the public address printed in it: a server moved to another SITE_URL renders
+    anew instead of handing out paper copies whose QR code points at the old address."""
+    site = hashlib.sha256(settings.SITE_URL.rstrip("/").encode()).hexdigest()[:8]
+    return f"pdf/{digest}-{site}.pdf"
 
 
 def get_or_render_pdf(application) -> bytes:

@@ -376,7 +376,7 @@ def test_cache_renders_once_and_serves_from_storage(storage, count_renders):
     application, digest = submitted_application()
     first = get_or_render_pdf(application)
     assert first.startswith(b"%PDF-")
-    assert storage.exists(pdf_path(digest)) and pdf_path(digest) == f"pdf/{digest}.pdf"
+    assert storage.exists(pdf_path(digest)) and pdf_path(digest).startswith(f"pdf/{digest}-")
     assert count_renders == [f"{SITE}/verify/{digest}"]
     second = get_or_render_pdf(application)
     assert second == first
@@ -510,3 +510,14 @@ def test_withdrawn_application_pdf_is_404_on_the_page_and_the_api(cast, storage,
     client.force_login(user)
     page = client.get(f"/applications/{application.pk}/pdf/")
     assert page.status_code in (302, 404)  # a message and back to the application, or 404: never a 500
+
+
+@pytest.mark.django_db
+def test_a_new_site_url_renders_a_new_pdf(storage, count_renders, settings):
+    application, digest = submitted_application()
+    get_or_render_pdf(application)
+    first = pdf_path(digest)
+    settings.SITE_URL = "https://shenbao.example.gov.cn"
+    assert pdf_path(digest) != first
+    get_or_render_pdf(application)
+    assert len(count_renders) == 2 and storage.exists(pdf_path(digest))
