@@ -54,6 +54,7 @@ var/fonts/.built: $(VENV)/.installed-runtime core/fonts.py $(wildcard templates/
 
 messages:
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py makemessages -d djangojs -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # The embedded default as it would be served: DEBUG off (settings' default), static files by whitenoise, a

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from shenbao import views
 from shenbao.api import api
@@ -13,6 +14,8 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("", include("applications.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The scripts' strings (static/js/*.js call gettext()), translated like the templates' (domain djangojs).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page links; answer instead of logging a 404 on every page.
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.ico"))),

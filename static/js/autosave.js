@@ -8,6 +8,8 @@
      after logging in again (the login page returns here via ?next=).  */
 (function () {
   "use strict";
+  // Django's JavaScript catalogue (/jsi18n/) translates; without it the Chinese msgid is the text.
+  const gettext = window.gettext || ((msgid) => msgid);
   document.documentElement.classList.add("js");
   var form = document.getElementById("app-form");
   if (!form) { return; }
@@ -55,7 +57,7 @@
       box.innerHTML = "";
       if (errors && errors.length) {
         var p = document.createElement("p");
-        p.textContent = (form.dataset.msgErrors || "有 {n} 处需要修改后才能提交：").replace("{n}", errors.length);
+        p.textContent = (form.dataset.msgErrors || gettext("有 {n} 处需要修改后才能提交：")).replace("{n}", errors.length);
         var ul = document.createElement("ul");
         errors.slice(0, 50).forEach(function (e) {
           var li = document.createElement("li"); li.textContent = e.message; ul.appendChild(li);
@@ -81,7 +83,7 @@
     inflight = true; again = false;
     keepLocal();
     lastSent = JSON.stringify(fields());
-    if (!loginNeeded) { setStatus("saving", "正在保存…"); }
+    if (!loginNeeded) { setStatus("saving", gettext("正在保存…")); }
     var body = new FormData(form);
     body.delete("action"); body.delete("declaration");
     fetch(url, {
@@ -96,25 +98,25 @@
         loginNeeded = false;
         versionInput().value = data.version;
         dropLocal();
-        setStatus("saved", "已保存 " + data.saved_at_text);
+        setStatus("saved", gettext("已保存 {time}").replace("{time}", data.saved_at_text));
         showErrors(data.errors);
         if (panel && data.panel_html) { panel.innerHTML = data.panel_html; }
       } else if (status === 409) {
         blocked = true;
-        setStatus("conflict", (data.errors && data.errors[0] && data.errors[0].message) || "冲突：未保存。");
+        setStatus("conflict", (data.errors && data.errors[0] && data.errors[0].message) || gettext("冲突：未保存。"));
       } else if (status === 401 || status === 403) {
         loginNeeded = true;
         lastSent = null;
-        setStatus("offline", "", '登录已超时，内容已暂存在本机。请<a href="' + form.dataset.loginUrl +
-          '">重新登录</a>，登录后回到本页会继续保存。');
+        setStatus("offline", "", gettext("登录已超时，内容已暂存在本机。请{link}重新登录{end}，登录后回到本页会继续保存。")
+          .replace("{link}", '<a href="' + form.dataset.loginUrl + '">').replace("{end}", "</a>"));
       } else if (status === 422) {
-        setStatus("error", "未保存：" + ((data.errors && data.errors[0] && data.errors[0].message) || "内容格式有误。"));
+        setStatus("error", gettext("未保存：") + ((data.errors && data.errors[0] && data.errors[0].message) || gettext("内容格式有误。")));
         showErrors(data.errors);
       } else {
         throw new Error("HTTP " + status);
       }
     }).catch(function () {
-      setStatus("offline", "网络异常，尚未保存；内容已暂存在本机，稍后自动重试。");
+      setStatus("offline", gettext("网络异常，尚未保存；内容已暂存在本机，稍后自动重试。"));
       clearTimeout(retry); retry = setTimeout(save, 10000);
     }).finally(function () {
       inflight = false;
@@ -127,7 +129,7 @@
     if (now === lastSent && delay === undefined) { return; }  // e.g. the change event after an input event
     clearTimeout(timer);
     keepLocal();
-    if (!loginNeeded) { setStatus("saving", "有未保存的修改…"); }
+    if (!loginNeeded) { setStatus("saving", gettext("有未保存的修改…")); }
     timer = setTimeout(save, delay === undefined ? 800 : delay);
   }
 

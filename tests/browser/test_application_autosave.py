@@ -61,3 +61,14 @@ def test_two_colleagues_get_a_conflict_not_an_overwrite(page, live_server, brows
     assert "已被同单位其他人修改" in other.locator("#save-status").inner_text()
     assert Application.objects.get(pk=application.pk).data["summary"] == "甲的修改"
     other_context.close()
+
+
+def test_autosave_status_speaks_english_when_chosen(page, live_server):
+    call_command("load_demo", verbosity=0)
+    application = Application.objects.get(enterprise__users__username="demo_enterprise")
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    login(page, "demo_enterprise", PASSWORD)
+    page.goto(f"{live_server.url}/applications/{application.pk}/")
+    page.fill('[name="summary"]', "Saved in English.")
+    page.wait_for_function("() => document.querySelector('#save-status').textContent.startsWith('Saved ')")
+    assert not re.search(r"[\u4e00-\u9fff]", page.locator("#save-status").inner_text())
