@@ -176,3 +176,13 @@ def test_submitted_page_shows_the_frozen_profile(client, cast):
     assert page.status_code == 200 and "张三" in html and "改名后" not in html
     assert page.context["panel"]["eligibility"]["eligible"] is True
     assert 'id="app-form"' not in html
+
+
+def test_english_page_has_no_chinese_punctuation_around_its_labels(client, cast):
+    call = make_call()
+    application = draft(cast.enterprise_a, call)
+    client.force_login(cast.enterprise_a)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert " (Beijing time)" in html and "（Beijing time）" not in html
+    assert "Deadline：" not in html
