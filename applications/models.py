@@ -66,7 +66,7 @@ class Application(models.Model):
     def save(self, *args, **kwargs):
         # Started on the category's current form version unless one is given (services always give it).
         if self.form_version_id is None and self.category_id is not None:
-            self.form_version = CategoryForm.objects.filter(category_id=self.category_id).order_by("-version").first()
+            self.form_version = CategoryForm.objects.current_for(self.category_id)
         super().save(*args, **kwargs)
 
 

@@ -170,6 +170,12 @@ class Category(models.Model):
         return f"{self.call.title} · {self.name}"
 
 
+class CategoryFormQuerySet(models.QuerySet):
+    def current_for(self, category_id):
+        """The category's current (highest) version, or None."""
+        return self.filter(category_id=category_id).order_by("-version").first()
+
+
 class CategoryForm(models.Model):
     """One version of a category's application form: the definition as data (applications/forms/serialise.py).
 
@@ -182,6 +188,8 @@ class CategoryForm(models.Model):
     version = models.PositiveIntegerField(_("版本"))
     definition = models.JSONField(_("申请书定义"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CategoryFormQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "-version"]

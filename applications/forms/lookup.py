@@ -12,6 +12,7 @@ from collections import OrderedDict
 
 from applications.forms.definitions import FormDefinition, resolve
 from applications.forms.serialise import from_dict
+from programmes.models import CategoryForm
 
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 64
@@ -34,7 +35,7 @@ def definition_for_version(form_version, *, year: int) -> FormDefinition:
 
 def current_version(category):
     """The category's current definition version (`programmes.CategoryForm`)."""
-    version = category.form_versions.order_by("-version").first()
+    version = CategoryForm.objects.current_for(category.pk)
     if version is None:
         raise LookupError(f"category {category.pk} ({category.code}) has no form definition")
     return version
