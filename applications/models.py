@@ -21,7 +21,13 @@ class Application(models.Model):
         SUBMITTED = "submitted", _("已提交（待县级审核）")
         WITHDRAWN = "withdrawn", _("已撤回")
         RETURNED = "returned", _("已退回修改")
-        # Later stages (county review, city review, evaluation…) add their states in their workflow tables.
+        # The county and city review (applications/workflow.py has the edges, reviews/ the opinions and batches).
+        COUNTY_REVIEW = "county_review", _("县区审核中")
+        NOT_RECOMMENDED = "not_recommended", _("县区不予推荐")
+        RECOMMENDED = "recommended", _("县区已推荐")
+        FORWARDED = "forwarded", _("已上报市级")
+        SENT_BACK = "sent_back", _("退回县区")
+        EXPERT_REVIEW = "expert_review", _("进入专家评审")
 
     call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="applications")
     category = models.ForeignKey(
@@ -47,6 +53,9 @@ class Application(models.Model):
     receipt_no = models.CharField(_("受理编号"), max_length=40, unique=True, null=True, blank=True)
     digest = models.CharField(_("快照摘要（SHA-256）"), max_length=64, blank=True, db_index=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # Which review round the county is in: each submission and each send-back by the city starts a new one, in
+    # which both bureaus give their opinion again (reviews.CountyOpinion is unique per round and bureau).
+    review_round = models.PositiveIntegerField(_("审核轮次"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

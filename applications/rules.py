@@ -74,8 +74,11 @@ rules.add_perm("applications.change_application", can_change.predicate)  # the f
 rules.add_perm("applications.submit_application", is_own_enterprise.predicate)
 rules.add_perm("applications.withdraw_application", is_own_enterprise.predicate)
 rules.add_perm("applications.read_live_application", reads_live.predicate)
-# The county's review (the review issue extends this): only the application's own unit.
+# The county's review: only the application's own unit (which bureau gives which opinion is the reviews app's
+# guard); the city's re-check: the city's officers, once forwarded (the workflow's state decides that).
 rules.add_perm("applications.return_application", county_of_application.predicate)
+rules.add_perm("applications.review_application", county_of_application.predicate)
+rules.add_perm("applications.city_review_application", city_of_application.predicate)
 
 
 # ------------------------------------------------------------------------------------------- materials

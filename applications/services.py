@@ -51,7 +51,15 @@ def digest_of(canonical: bytes) -> str:
 
 
 def transition(*, application, action, actor, comment="", updates=None, data=None):
-    """Apply (status, action) -> target from the workflow table. Raises Conflict if the state moved meanwhile."""
+    """Apply (status, action) -> target from the workflow table.
+
+    403 when the actor holds no permission for `action` on this application, 409 when the state does not allow
+    it (or moved meanwhile), 422 when the row needs a comment and there is none.
+    """
+    if not workflow.rows_for(action):
+        raise DomainError(_("未知的操作“%(a)s”。") % {"a": action}, field="action")
+    if not workflow.may_ever(action, application, actor):
+        raise PermissionDeniedError(_("您不能对这份申报书执行该操作。"))
     step = workflow.find(application.status, action)
     if step is None:
         raise Conflict(
@@ -63,6 +71,9 @@ def transition(*, application, action, actor, comment="", updates=None, data=Non
     reason = workflow.refusal(step, application, actor)
     if reason:
         raise Conflict(str(reason), field="status")
+    comment = (comment or "").strip()
+    if step.requires_comment and not comment:
+        raise DomainError(_("请填写“%(label)s”的理由。") % {"label": step.label}, field="comment")
     now = timezone.now()
     fields = {"status": step.target, "updated_at": now, **(updates or {})}
     with transaction.atomic():
@@ -76,9 +87,18 @@ def transition(*, application, action, actor, comment="", updates=None, data=Non
             summary=str(step.public_label) + (f"：{comment}" if comment else ""),
             data={"from": step.source, "to": step.target, "comment": comment, **(data or {})},
         )
-    for key, value in fields.items():
-        setattr(application, key, value)
+        _apply_fields(application, fields)
+        workflow.transitioned.send(sender=Application, application=application, step=step, actor=actor, comment=comment)
     return application
+
+
+def _apply_fields(application, fields):
+    expressions = [key for key, value in fields.items() if hasattr(value, "resolve_expression")]
+    for key, value in fields.items():
+        if key not in expressions:
+            setattr(application, key, value)
+    if expressions:
+        application.refresh_from_db(fields=expressions)
 
 
 # ---------------------------------------------------------------------------------------------- drafts
@@ -313,6 +333,7 @@ def application_submit(*, application, actor, declaration) -> Application:
                 "submitted_at": submitted_at,
                 "region": region,
                 "declaration_accepted": True,
+                "review_round": application.review_round + 1,  # both bureaus give their opinion on this version
             },
             data={"receipt_no": receipt_no, "digest": digest, "version": version},
         )

@@ -81,3 +81,27 @@ COMPARISON_ROWS = Choices(
     ("productivity", _("生产效率"), "件/小时", 20, "up"),
     ("energy_utilisation", _("能源利用率"), "%", 4, "up"),
 )
+
+# ------------------------------------------------------------------------------------------- the county's review
+# The two bureaus of a county-level unit (notice 四.3: 工信（经发）部门 and 财政部门 each check the materials).
+BUREAUS = Choices(("industry", _("工信部门")), ("finance", _("财政部门")))
+# A bureau's opinion on one submitted version.
+OPINION_DECISIONS = Choices(("approve", _("通过")), ("return", _("退回修改")), ("not_recommend", _("不予推荐")))
+# What each bureau verified (the notice's 四.3 "严格审核"): the industry bureau the areas and software claims,
+# the finance bureau the money.
+REVIEW_CHECKLISTS = {
+    "industry": Choices(
+        ("eligibility", _("申报条件（注册地、规模、信用）符合通知要求")),
+        ("areas", _("应用领域与实施内容属实")),
+        ("software", _("软件、平台及系统的使用情况属实")),
+        ("materials", _("申报材料齐全、与申请书一致")),
+    ),
+    "finance": Choices(
+        ("investment_list", _("投入清单与申报金额一致")),
+        ("invoices", _("发票真实、在投入期内")),
+        ("audit_report", _("审计报告与财务数据一致")),
+        ("taxes", _("纳税情况属实（税收在本地缴纳）")),
+    ),
+}
+# The city's re-check of a forwarded application.
+CITY_DECISIONS = Choices(("to_experts", _("进入专家评审")), ("send_back", _("退回县区")))

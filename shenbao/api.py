@@ -19,7 +19,9 @@ from applications.api_verify import router as verify_router
 from core.api_errors import field_path, translate_error
 from core.errors import DomainError
 from enterprises.api import router as enterprises_router
+from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
+from reviews.api import router as reviews_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -94,5 +96,7 @@ for _router in (
     applications_router,
     materials_router,
     verify_router,
+    notifications_router,
+    reviews_router,
 ):
     api.add_router("/", _router)

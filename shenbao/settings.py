@@ -80,6 +80,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
     SECRET_KEY = local_secret_key(VAR_DIR / "secret_key")
 
+# Encrypts the bureaus' SM2 seal private keys at rest (reviews/seals/vault.py). Losing it makes every seal
+# unusable (new keys must then be made and published); production refuses to start without it.
+SEAL_MASTER_KEY = env("SEAL_MASTER_KEY")
+if not SEAL_MASTER_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SEAL_MASTER_KEY must be set in production (it encrypts the seal private keys)")
+    SEAL_MASTER_KEY = local_secret_key(VAR_DIR / "seal_master_key")
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # The public address of this server, printed on paper (the PDF's verification QR code and link). `make run`
@@ -105,14 +113,18 @@ INSTALLED_APPS = [
     "shenbao",
     "accounts",
     "audit",
+    "notifications",
     "programmes",
     "enterprises",
     "applications",
+    "reviews",
+    "reviews.seals",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "audit.context.RequestIPMiddleware",  # the client address for events recorded without the request
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -254,6 +266,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "shenbao@localhost")
+# A class with send(mobile, text) (notifications/sms.py); the default logs one line instead of sending.
+SMS_BACKEND = env("SMS_BACKEND", "notifications.sms.LoggingBackend")
 
 API_TOKEN_TTL = timedelta(hours=envint("API_TOKEN_TTL_HOURS", 12))
 ELIGIBILITY_RATE_LIMIT = env("ELIGIBILITY_RATE_LIMIT", "120/m")  # public POST /api/v1/eligibility/check, per IP

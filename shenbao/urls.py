@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("enterprise/", include("enterprises.urls")),
     path("applications/", include("applications.urls")),
+    path("review/", include("reviews.urls")),
+    path("inbox/", include("notifications.urls")),
     path("", include("applications.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The scripts' strings (static/js/*.js call gettext()), translated like the templates' (domain djangojs).

@@ -63,7 +63,7 @@ _OWNER = _row(
     pdf="state ok hidden",  # no PDF before submission (409) or after withdrawal (404: nothing stands)
     submit="ok state ok",
     withdraw="state ok state",
-    **{"return": "state denied state"},
+    **{"return": "denied denied denied"},  # never the enterprise's action: 403 whatever the state
 )
 _STRANGER = _row(**{action: "hidden hidden hidden" for action in ACTIONS})
 _UNIT = _row(
@@ -77,7 +77,7 @@ _UNIT = _row(
     withdraw="hidden denied denied",
     **{"return": "hidden ok state"},
 )
-_CITY = {**_UNIT, "return": dict(zip(STATES, ("hidden", "denied", "state"), strict=True))}
+_CITY = {**_UNIT, "return": dict(zip(STATES, ("hidden", "denied", "denied"), strict=True))}
 _ADMIN = _row(
     view="ok ok ok",
     edit="denied denied denied",
@@ -87,7 +87,7 @@ _ADMIN = _row(
     pdf="state ok hidden",
     submit="denied denied denied",
     withdraw="denied denied denied",
-    **{"return": "state denied state"},
+    **{"return": "denied denied denied"},
 )
 TABLE = {
     "enterprise_a": _OWNER,
@@ -191,7 +191,7 @@ def test_services_follow_the_table(world):
             want = expected(who, action, state)
             mutating = action not in {"view", "pdf"} and not action.startswith("download_")
             if want == HIDDEN and mutating:
-                want = DENIED if action != "return" or state == "S" else STATE
+                want = DENIED
             got = _service_outcome(service_attempt(world, getattr(cast, who), action))
             if got != want:
                 failures.append(f"{who} {action} in {state}: expected {want}, got {got}")

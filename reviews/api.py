@@ -1,0 +1,83 @@
+"""JSON API of the review: the actions a caller may take, the one transitions endpoint, opinions and history.
+
+Objects the caller may not see are 404 (the application selector); the service answers 403 / 409 / 422.
+"""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from applications import selectors as application_selectors
+from applications import workflow
+from applications.api import application_out
+from reviews import selectors, services
+
+router = Router(tags=["reviews"])
+
+
+class TransitionIn(Schema):
+    action: str
+    comment: str = ""
+    checklist: list[str] = []
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def opinion_out(opinion):
+    return {
+        "id": opinion.id,
+        "round": opinion.round,
+        "snapshot_version": opinion.snapshot.version,
+        "bureau": opinion.bureau,
+        "bureau_label": str(opinion.get_bureau_display()),
+        "decision": opinion.decision,
+        "decision_label": str(opinion.get_decision_display()),
+        "comment": opinion.comment,
+        "checklist": opinion.checklist,
+        "reviewer": opinion.reviewer.display_name or opinion.reviewer.get_username(),
+        "organisation": opinion.organisation.name,
+        "created_at": _iso(opinion.created_at),
+    }
+
+
+@router.get("/applications/{application_id}/actions", summary="我现在可以对这份申报书执行的操作")
+def actions(request, application_id: int):
+    application = application_selectors.application_for(request.user, pk=application_id)
+    return [{"action": t.action, "label": str(t.label)} for t in workflow.available(application, request.user)]
+
+
+@router.post(
+    "/applications/{application_id}/transitions",
+    summary="执行操作（approve、return、not_recommend、resubmit、send_back、to_experts、withdraw）",
+)
+def transitions(request, application_id: int, payload: TransitionIn):
+    application = application_selectors.application_for(request.user, pk=application_id)
+    application = services.take_action(
+        application=application,
+        action=payload.action,
+        actor=request.user,
+        comment=payload.comment,
+        checklist=payload.checklist,
+    )
+    return application_out(application, request.user)
+
+
+@router.get("/applications/{application_id}/opinions", summary="县区两个部门的审核意见（各轮次）")
+def opinions(request, application_id: int):
+    application = application_selectors.application_for(request.user, pk=application_id)
+    if not selectors.is_staff_reader(request.user, application):
+        # The enterprise reads the reasons of a return or a refusal in its history, not the bureaus' worksheets.
+        return [
+            {k: v for k, v in opinion_out(o).items() if k not in {"reviewer", "checklist"}}
+            for o in selectors.opinions_of(application)
+            if o.decision != "approve"
+        ]
+    return [opinion_out(o) for o in selectors.opinions_of(application)]
+
+
+@router.get("/applications/{application_id}/history", summary="申报书的办理过程")
+def history(request, application_id: int):
+    application = application_selectors.application_for(request.user, pk=application_id)
+    return [{**row, "at": _iso(row["at"])} for row in selectors.history_of(request.user, application)]
