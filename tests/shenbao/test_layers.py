@@ -18,6 +18,7 @@ STAGES = [
     "core",
     "audit",
     "accounts",
+    "notifications",
     "programmes",
     "enterprises",
     "applications",
