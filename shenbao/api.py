@@ -22,6 +22,7 @@ from enterprises.api import router as enterprises_router
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
 from reviews.api import router as reviews_router
+from reviews.seals.api import router as seals_router
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -98,5 +99,6 @@ for _router in (
     verify_router,
     notifications_router,
     reviews_router,
+    seals_router,
 ):
     api.add_router("/", _router)

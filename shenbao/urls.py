@@ -15,6 +15,7 @@ urlpatterns = [
     path("review/", include("reviews.urls")),
     path("inbox/", include("notifications.urls")),
     path("", include("applications.urls_public")),
+    path("", include("reviews.seals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The scripts' strings (static/js/*.js call gettext()), translated like the templates' (domain djangojs).
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -17,6 +17,7 @@ PRODUCTION = {
     "SHENBAO_ENV": "production",
     "SECRET_KEY": "x" * 20 + "a-Very-long-production-secret-key-0123456789",
     "ALLOWED_HOSTS": "shenbao.example.gov.cn",
+    "SEAL_MASTER_KEY": "a-production-seal-master-key-0123456789-abcdefghijklmnop",
 }
 
 
