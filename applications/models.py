@@ -153,3 +153,6 @@ class ReceiptCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["call", "category", "region"], name="one_counter_per_unit")]
+
+
+from applications.models_flags import ApplicationFlag  # noqa: E402, F401 - the flags' model, kept in its own module

@@ -105,3 +105,15 @@ REVIEW_CHECKLISTS = {
 }
 # The city's re-check of a forwarded application.
 CITY_DECISIONS = Choices(("to_experts", _("进入专家评审")), ("send_back", _("退回县区")))
+
+# ------------------------------------------------------------------------------------------- automatic flags
+# What applications/flags.py flags on a submitted application for the reviewers' attention (issue 9 item 4). A
+# flag is a hint to look closer, never a decision.
+FLAG_KINDS = Choices(
+    ("duplicate_invoice", _("发票号码重复")),
+    ("duplicate_file", _("附件与其他企业相同")),
+    ("total_mismatch", _("合计与明细不符")),
+    ("outside_period", _("明细不在投入期内")),
+    ("outside_yangzhou", _("信用代码登记机关不在扬州")),
+    ("both_categories", _("同时申报两个类别")),
+)
