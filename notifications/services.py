@@ -54,6 +54,8 @@ def notify(
     check must be registered for the object's model, see notifications.state_checks).
     """
     _check_link(link)
+    if len(kind) > Message._meta.get_field("kind").max_length:
+        raise ValueError(f"kind is a short code: {kind!r}")
     if expected_state and obj is None:
         raise ValueError("expected_state needs the object whose state it is")
     object_type, object_id = (obj._meta.label_lower, str(obj.pk)) if obj is not None else ("", "")

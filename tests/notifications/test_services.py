@@ -173,3 +173,25 @@ def test_recipient_helpers_name_active_users(people):
     assert list(users_with_role_in_region("county_industry", "321003")) == [people.hanjiang_industry]
     assert list(users_with_role_in_region("county_finance", "321003")) == []
     assert list(users_with_role_in_region("county_industry", "321002")) == [people.guangling_industry]
+
+
+def test_the_email_is_in_chinese_whatever_language_the_worker_runs_in(people, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        decision(people)
+    assert "此邮件由系统自动发送，请勿直接回复。" in mail.outbox[0].body
+
+
+def test_a_copy_being_sent_by_another_worker_is_not_sent_again(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        [message] = decision(people)
+    Message.objects.filter(pk=message.pk).update(email_state=Delivery.SENDING)  # claimed elsewhere
+    for callback in callbacks:
+        callback()
+    assert mail.outbox == []
+
+
+def test_kind_is_a_short_code(people):
+    with pytest.raises(ValueError):
+        decision(people, kind="x" * 33)
