@@ -15,7 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from applications import forms, selectors, services, workflow
+from applications import forms, listing, selectors, services, workflow
 from applications.materials.selectors import materials_missing, materials_visible_to
 from applications.pdf_cache import get_or_render_pdf
 from core.api_errors import json_response
@@ -54,6 +54,7 @@ def application_summary(application):
         "call": {"id": application.call_id, "code": application.call.code, "title": application.call.title},
         "category": {"code": application.category.code, "name": application.category.name},
         "enterprise": {"id": application.enterprise_id, "name": application.enterprise.name},
+        "region": {"code": application.region_id, "name": application.region.name} if application.region_id else None,
         "status": application.status,
         "status_label": str(application.get_status_display()),
         "receipt_no": application.receipt_no,
@@ -120,9 +121,41 @@ def form_schema(request, call_id: int, code: str):
     return schema
 
 
-@router.get("/applications", summary="我可以查看的申报书")
-def list_applications(request):
-    return [application_summary(a) for a in selectors.applications_visible_to(request.user)]
+def page_out(request, page, query, row):
+    """One page of a list: {"count", "page", "page_size", "next", "previous", "results"}; next/previous are
+    this endpoint's URL with every filter kept (null at the ends)."""
+    links = listing.page_links(page, query)
+    return {
+        "count": page.count,
+        "page": page.page,
+        "page_size": page.page_size,
+        "next": request.build_absolute_uri(f"{request.path}?{links['next']}") if links["next"] else None,
+        "previous": request.build_absolute_uri(f"{request.path}?{links['previous']}") if links["previous"] else None,
+        "results": [row(a) for a in page.items],
+    }
+
+
+@router.get(
+    "/applications",
+    summary="我可以查看的申报书（分页；status 可逗号分隔多个，region 为县区代码，category 为类别代码，"
+    "flag 为疑点类型或 any，q 搜索企业名称、信用代码、受理编号，sort 为 submitted_at、-submitted_at、name、"
+    "receipt_no、status）",
+)
+def list_applications(
+    request,
+    status: str = "",
+    region: str = "",
+    category: str = "",
+    flag: str = "",
+    q: str = "",
+    sort: str = "",
+    page: int | None = None,
+    page_size: int | None = None,
+):
+    query = listing.parse_query(request.GET, strict=True)
+    visible = selectors.applications_visible_to(request.user)
+    result = listing.paginate(listing.filter_applications(visible, query), query)
+    return page_out(request, result, query, application_summary)
 
 
 @router.post("/applications", summary="新建申报书（草稿）")

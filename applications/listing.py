@@ -6,13 +6,22 @@ role name; the list page, the dashboards and the application page's breadcrumb r
 - County reviewers, city officers and administrators: a list headed for their role, each row 查看 (and PDF
   while the submission stands); never 继续填写, never 填报.
 - Anyone else (experts): a list that is empty.
+
+Lists are filtered, searched, sorted and paginated here too (`ListQuery`, `filter_applications`, `paginate`),
+for the staff list at /applications/, `GET /api/v1/applications` and the county queue (reviews/queue.py adds
+what only the review knows: which bureau still owes an opinion). A page is two queries (count, rows) whatever
+the number of applications; the rows' actions are computed from the rules without queries.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
 
+from django.db.models import F, Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -20,7 +29,9 @@ from applications import rules as app_rules
 from applications import selectors, workflow
 from applications.models import Application
 from applications.rules import allowed
+from core.errors import DomainError
 from core.rules import Rule
+from programmes.models import Category
 
 
 @dataclass(frozen=True)
@@ -80,16 +91,23 @@ def row_for(user: User, application: Application) -> Row:
     )
 
 
-def application_list(user: User) -> dict:
-    """The context of the list (page, enterprise dashboard): heading, rows, start buttons."""
+def application_list(user: User, params: Mapping | None = None) -> dict:
+    """The context of the list (page, enterprise dashboard): heading, one page of rows, filters, start buttons."""
     audience = audience_for(user)
     may_start = allowed(user, "applications.add_application")
-    applications = selectors.applications_visible_to(user) if user.is_authenticated else []
+    query = parse_query(params or {})
+    if user.is_authenticated:
+        page = paginate(filter_applications(selectors.applications_visible_to(user), query), query, clamp=True)
+    else:
+        page = ListPage(count=0, page=1, page_size=query.page_size, items=[])
     return {
         "heading": audience.heading,
         "intro": audience.intro,
         "empty_text": audience.empty,
-        "rows": [row_for(user, a) for a in applications],
+        "rows": [row_for(user, a) for a in page.items],
+        "page": page,
+        "query": query,
+        "filters": filter_choices(user) if not may_start else None,
         "show_enterprise": not may_start,
         "may_start": may_start,
         "startable": selectors.startable_categories(user) if may_start else [],
@@ -104,3 +122,230 @@ def staff_summary(user: User) -> dict:
         "intro": audience.intro,
         "count": selectors.applications_visible_to(user).count() if user.is_authenticated else 0,
     }
+
+
+# ------------------------------------------------------------------------------------------- filter, sort, page
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+SEARCH_MAX_LENGTH = 64
+# Every order ends with the primary key, so a page never repeats or skips a row when values tie.
+SORTS = {
+    "submitted_at": (F("submitted_at").asc(nulls_first=True), F("id").asc()),
+    "-submitted_at": (F("submitted_at").desc(nulls_last=True), F("id").desc()),
+    "name": (F("enterprise__name").asc(), F("id").asc()),
+    "receipt_no": (F("receipt_no").asc(nulls_last=True), F("id").asc()),
+    "status": (F("status").asc(), F("id").asc()),
+}
+# Without a sort: the most recently changed first (what the unpaginated list always returned).
+DEFAULT_ORDER = (F("updated_at").desc(), F("id").desc())
+FLAG_ANY = "any"
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list asks for. Values are already checked (parse_query); empty means "no filter"."""
+
+    statuses: tuple[str, ...] = ()
+    region: str = ""
+    category: str = ""
+    flag: str = ""
+    q: str = ""
+    sort: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    extra: dict = field(default_factory=dict)  # filters a later stage adds (reviews: owes), kept in links
+
+    def params(self, **changes) -> dict:
+        """The query string's values (for links that keep the filters), without the empty ones."""
+        values = {
+            "status": ",".join(self.statuses),
+            "region": self.region,
+            "category": self.category,
+            "flag": self.flag,
+            "q": self.q,
+            "sort": self.sort,
+            "page_size": self.page_size if self.page_size != PAGE_SIZE else "",
+            **self.extra,
+            **changes,
+        }
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+    def querystring(self, **changes) -> str:
+        return urlencode(self.params(**changes))
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.statuses or self.region or self.category or self.flag or self.q or self.extra)
+
+
+def _invalid(strict, message, name):
+    if strict:
+        raise DomainError(message, field=name)
+
+
+def _positive(raw, name, *, strict, default, maximum=None):
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        _invalid(strict, gettext("%(name)s 必须是正整数。") % {"name": name}, name)
+        return default
+    return min(value, maximum) if maximum else value
+
+
+def parse_query(params: Mapping, *, strict: bool = False) -> ListQuery:
+    """A ListQuery from a query string. Pages ignore what they do not understand; the API (strict) answers 422."""
+    statuses = tuple(s for s in (params.get("status") or "").split(",") if s.strip())
+    statuses = tuple(dict.fromkeys(s.strip() for s in statuses))
+    unknown = [s for s in statuses if s not in Application.Status.values]
+    if unknown:
+        _invalid(strict, gettext("未知的状态：%(s)s。") % {"s": "、".join(unknown)}, "status")
+        statuses = tuple(s for s in statuses if s in Application.Status.values)
+    sort = params.get("sort") or ""
+    if sort and sort not in SORTS:
+        _invalid(strict, gettext("排序只能是：%(s)s。") % {"s": "、".join(SORTS)}, "sort")
+        sort = ""
+    flag = (params.get("flag") or "").strip()
+    if flag and flag != FLAG_ANY and flag not in _flag_kinds():
+        _invalid(strict, gettext("未知的疑点类型：%(s)s。") % {"s": flag}, "flag")
+        flag = ""
+    return ListQuery(
+        statuses=statuses,
+        region=(params.get("region") or "").strip()[:16],
+        category=(params.get("category") or "").strip()[:32],
+        flag=flag,
+        q=(params.get("q") or "").strip()[:SEARCH_MAX_LENGTH],
+        sort=sort,
+        page=_positive(params.get("page"), "page", strict=strict, default=1),
+        page_size=_positive(
+            params.get("page_size"), "page_size", strict=strict, default=PAGE_SIZE, maximum=MAX_PAGE_SIZE
+        ),
+    )
+
+
+def _flags():
+    """applications/flags.py (the automatic flags), built in parallel: until it lands, no flag filters."""
+    try:
+        from applications import flags
+    except ImportError:  # pragma: no cover - only while the flags module is being written
+        return None
+    return flags
+
+
+def _flag_kinds() -> tuple[str, ...]:
+    flags = _flags()
+    return tuple(getattr(flags, "FLAG_KINDS", ())) if flags else ()
+
+
+def search_q(text: str) -> Q:
+    """Enterprise name, credit code (the profile's) or receipt number, any part of it."""
+    return (
+        Q(enterprise__name__icontains=text)
+        | Q(enterprise__profile__uscc__icontains=text)
+        | Q(receipt_no__icontains=text)
+    )
+
+
+def filter_applications(qs: QuerySet[Application], query: ListQuery) -> QuerySet[Application]:
+    """Narrow an already visible queryset (the selector decided what the caller may see) and order it."""
+    if query.statuses:
+        qs = qs.filter(status__in=query.statuses)
+    if query.region:
+        qs = qs.filter(region_id=query.region)
+    if query.category:
+        qs = qs.filter(category__code=query.category)
+    if query.flag:
+        flags = _flags()
+        qs = qs.filter(flags.flag_filter_q(query.flag)) if flags else qs.none()
+    if query.q:
+        qs = qs.filter(search_q(query.q))
+    return qs.order_by(*SORTS.get(query.sort, DEFAULT_ORDER))
+
+
+@dataclass(frozen=True)
+class ListPage:
+    count: int
+    page: int
+    page_size: int
+    items: list
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.items else 0
+
+    @property
+    def end_index(self) -> int:
+        return self.start_index + len(self.items) - 1 if self.items else 0
+
+
+def paginate(qs: QuerySet, query: ListQuery, *, clamp: bool = False) -> ListPage:
+    """Two queries: the count and one page. Pages (clamp) show the last page for a page past the end; the API
+    answers an empty page, so a client walking `next` never sees a row twice."""
+    count = qs.count()
+    page = query.page
+    if clamp:
+        page = min(page, max(1, -(-count // query.page_size)))
+    start = (page - 1) * query.page_size
+    items = list(qs[start : start + query.page_size]) if start < count else []
+    return ListPage(count=count, page=page, page_size=query.page_size, items=items)
+
+
+def page_links(page: ListPage, query: ListQuery) -> dict:
+    """Query strings of the previous and next page, keeping every filter."""
+    return {
+        "previous": query.querystring(page=page.page - 1) if page.has_previous else None,
+        "next": query.querystring(page=page.page + 1) if page.has_next else None,
+    }
+
+
+def filter_choices(user: User) -> dict:
+    """What the filter form offers: statuses, categories, and the units for those who see more than one."""
+    from accounts.selectors import county_units
+
+    categories = dict(Category.objects.order_by("code").values_list("code", "name").distinct())
+    may_choose_unit = not app_rules.COUNTY.test(user)
+    return {
+        "statuses": [(v, label) for v, label in Application.Status.choices if v != Application.Status.DRAFT]
+        if not allowed(user, "applications.add_application")
+        else Application.Status.choices,
+        "categories": sorted(categories.items()),
+        "regions": list(county_units().items()) if may_choose_unit else [],
+        "flags": _flag_choices(),
+        "sorts": SORT_LABELS,
+    }
+
+
+def _flag_choices():
+    flags = _flags()
+    if flags is None:
+        return []
+    return [(FLAG_ANY, _("任一疑点")), *getattr(flags, "FLAG_CHOICES", [(k, k) for k in _flag_kinds()])]
+
+
+SORT_LABELS = (
+    ("-submitted_at", _("提交时间（新→旧）")),
+    ("submitted_at", _("提交时间（旧→新）")),
+    ("name", _("企业名称")),
+    ("receipt_no", _("受理编号")),
+    ("status", _("状态")),
+)
+
+
+def with_query(query: ListQuery, **changes) -> ListQuery:
+    return replace(query, **changes)

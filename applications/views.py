@@ -92,8 +92,11 @@ def _page(request, application, *, data=None, errors=None, submit_errors=None, s
 
 @login_required
 def application_list(request):
-    # The heading, the rows' actions and the start buttons for this user (applications.listing, from the rules).
-    return render(request, "applications/application_list.html", listing.application_list(request.user))
+    # The heading, one page of rows with their actions, the filters and the start buttons for this user
+    # (applications.listing, from the rules). htmx swaps the table from this same page (hx-select).
+    context = listing.application_list(request.user, request.GET)
+    context["links"] = listing.page_links(context["page"], context["query"])
+    return render(request, "applications/application_list.html", context)
 
 
 @login_required

@@ -56,7 +56,8 @@ def test_create_list_get(client, cast, api_token):
     bad = _json(client, "post", "/api/v1/applications", headers, {"call": call.id, "category": "xx"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "category"
     listing = client.get("/api/v1/applications", **headers).json()
-    assert [a["id"] for a in listing] == [body["id"]]
+    assert listing["count"] == 1 and listing["next"] is None and listing["previous"] is None
+    assert [a["id"] for a in listing["results"]] == [body["id"]]
     assert client.get(f"/api/v1/applications/{body['id']}", **headers).json()["id"] == body["id"]
 
 
@@ -70,7 +71,7 @@ def test_other_enterprise_gets_404_everywhere(client, cast, api_token):
     assert _json(client, "post", base + "/submit", headers, {"declaration": True}).status_code == 404
     assert _json(client, "post", base + "/withdraw", headers, {}).status_code == 404
     assert client.get(base + "/pdf", **headers).status_code == 404
-    assert client.get("/api/v1/applications", **headers).json() == []
+    assert client.get("/api/v1/applications", **headers).json()["results"] == []
 
 
 def test_county_sees_only_submitted_in_its_region(client, cast, api_token):
@@ -176,7 +177,7 @@ def _list_queries(client, headers, django_assert_max_num_queries, n):
 
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/api/v1/applications", **headers)
-    assert response.status_code == 200 and len(response.json()) == n
+    assert response.status_code == 200 and len(response.json()["results"]) == n
     return len(ctx.captured_queries)
 
 
