@@ -7,6 +7,8 @@ the same transaction.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
@@ -337,8 +339,22 @@ def application_submit(*, application, actor, declaration) -> Application:
             },
             data={"receipt_no": receipt_no, "digest": digest, "version": version},
         )
-        transaction.on_commit(lambda: _queue_pdf(application.pk))
+        if _RENDER_PDF_ON_SUBMIT.get():
+            transaction.on_commit(lambda: _queue_pdf(application.pk))
     return application
+
+
+# The PDF is cached by digest and rendered on demand when missing; bulk loaders (the demo) skip the eager render.
+_RENDER_PDF_ON_SUBMIT = contextvars.ContextVar("render_pdf_on_submit", default=True)
+
+
+@contextlib.contextmanager
+def pdfs_rendered_on_demand():
+    token = _RENDER_PDF_ON_SUBMIT.set(False)
+    try:
+        yield
+    finally:
+        _RENDER_PDF_ON_SUBMIT.reset(token)
 
 
 def _queue_pdf(application_id):

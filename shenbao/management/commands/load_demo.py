@@ -13,6 +13,7 @@ class Command(BaseCommand):
         from applications import demo as applications_demo
         from enterprises import demo as enterprises_demo
         from programmes import demo as programmes_demo
+        from reviews import demo as reviews_demo
 
         # Order matters: each step builds on the previous one. Every step is idempotent.
         with transaction.atomic():
@@ -20,4 +21,5 @@ class Command(BaseCommand):
             programmes_demo.load()
             enterprises_demo.load()
             applications_demo.load()
+            reviews_demo.load()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账户密码：Shenbao-demo-2018"))
