@@ -157,9 +157,13 @@ def application_save_draft(*, application, data, version, actor):
     except forms.StructureError as exc:
         raise DomainError(exc.errors[0]["message"], errors=exc.errors) from exc
     now = timezone.now()
-    changed = Application.objects.filter(
-        pk=application.pk, version=version, status__in=workflow.EDITABLE_STATUSES
-    ).update(data=clean, version=F("version") + 1, updated_at=now)
+    before = application.data
+    with transaction.atomic():
+        changed = Application.objects.filter(
+            pk=application.pk, version=version, status__in=workflow.EDITABLE_STATUSES
+        ).update(data=clean, version=F("version") + 1, updated_at=now)
+        if changed == 1 and application.status == Application.Status.RETURNED:
+            _audit_edit_after_return(application, actor, before, clean)
     if changed != 1:
         current = Application.objects.filter(pk=application.pk).values("version", "status").first()
         if current and current["status"] not in workflow.EDITABLE_STATUSES:
@@ -174,6 +178,20 @@ def application_save_draft(*, application, data, version, actor):
     application.version = version + 1
     application.updated_at = now
     return application, errors
+
+
+def _audit_edit_after_return(application, actor, before, after):
+    """What the enterprise changed after the county returned it (the field keys; the diff of the versions is
+    on the review page once it is resubmitted)."""
+    keys = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    if keys:
+        audit_record(
+            action="application.edit_after_return",
+            actor=actor,
+            obj=application,
+            summary=_("退回后修改：%(fields)s") % {"fields": "、".join(keys)},
+            data={"fields": keys},
+        )
 
 
 def application_patch_draft(*, application: Application, patch: dict, version, actor):

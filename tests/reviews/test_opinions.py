@@ -148,3 +148,17 @@ def test_checklists_cover_each_bureau(cast):
     application = submitted(cast)
     opinion = approve(application, cast.hanjiang_finance, "finance")
     assert opinion.checklist == CHECKLIST["finance"]
+
+
+def test_edits_after_a_return_are_audited(cast):
+    from audit.models import Event
+
+    application = submitted(cast)
+    services.opinion_give(application=application, actor=cast.hanjiang_industry, decision="return", comment="补充")
+    application.refresh_from_db()
+    data = dict(application.data, summary="按退回意见补充了说明。")
+    application_services.application_save_draft(
+        application=application, data=data, version=application.version, actor=cast.enterprise_a
+    )
+    event = Event.objects.get(action="application.edit_after_return")
+    assert event.data["fields"] == ["summary"] and event.actor_id == cast.enterprise_a.pk
