@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from core.errors import DomainError
 from reviews.seals import crypto, vault
-from reviews.seals.image import seal_png
+from reviews.seals.image import data_uri, seal_png
 from reviews.seals.models import SEALING_KINDS, SealKey
 
 
@@ -45,3 +45,8 @@ def sign_with(key: SealKey, message_parts) -> bytes:
     """The DER SM2 signature of the message by this seal (vault.MasterKeyMismatch if the key does not open)."""
     private = vault.decrypt(key.private_key_encrypted, associated=key.vault_binding)
     return crypto.sign(private, key.public_key, message_parts)
+
+
+def seal_image_uri(organisation) -> str:
+    """The bureau's seal picture as a PNG data URI, for a WeasyPrint template (<img src="…">)."""
+    return data_uri(bytes(seal_key_for(organisation).seal_png))
