@@ -155,4 +155,4 @@ class ReceiptCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["call", "category", "region"], name="one_counter_per_unit")]
 
 
-from applications.models_flags import ApplicationFlag  # noqa: E402, F401 - the flags' model, kept in its own module
+from applications.models_flags import ApplicationFlag, FlagKey  # noqa: E402, F401 - the flags' models, kept in their own module

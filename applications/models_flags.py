@@ -35,3 +35,22 @@ class ApplicationFlag(models.Model):
 
     def __str__(self):
         return f"{self.application_id} · {self.get_kind_display()}"
+
+
+class FlagKey(models.Model):
+    """What two submitted applications of a call may share — a normalised invoice number, a file's SHA-256 —
+    one row per application and value, so that a submission finds the applications it shares one with in an
+    indexed query instead of reading every snapshot of the call (applications/flags.py keeps it current)."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("发票号码")
+        SHA256 = "sha256", _("文件 SHA-256")
+
+    call = models.ForeignKey("programmes.Call", on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=80)
+    label = models.CharField(max_length=150, blank=True)  # as submitted: the invoice number typed, the file's name
+
+    class Meta:
+        indexes = [models.Index(fields=["call", "kind", "value"], name="flagkey_call_kind_value")]

@@ -14,6 +14,7 @@ from ninja.renderers import JSONRenderer
 from accounts.api import router as accounts_router
 from accounts.auth import API_AUTH
 from applications.api import router as applications_router
+from applications.api_flags import router as flags_router
 from applications.api_materials import router as materials_router
 from applications.api_verify import router as verify_router
 from core.api_errors import field_path, translate_error
@@ -22,6 +23,7 @@ from enterprises.api import router as enterprises_router
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
 from reviews.api import router as reviews_router
+from reviews.api_detail import router as reviews_detail_router
 from reviews.seals.api import router as seals_router
 
 
@@ -97,8 +99,10 @@ for _router in (
     applications_router,
     materials_router,
     verify_router,
+    flags_router,
     notifications_router,
     reviews_router,
+    reviews_detail_router,
     seals_router,
 ):
     api.add_router("/", _router)
