@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,11 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from applications import rules as app_rules
 from applications import selectors, workflow
-from applications.models import Application
+from applications.models import Application, ApplicationFlag
 from applications.rules import allowed
 from core.errors import DomainError
 from core.rules import Rule
 from programmes.models import Category
+from programmes.vocabulary import FLAG_KINDS
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,7 @@ def parse_query(params: Mapping, *, strict: bool = False) -> ListQuery:
         sort = ""
     flag = (params.get("flag") or "").strip()
     if flag and flag != FLAG_ANY and flag not in _flag_kinds():
-        _invalid(strict, gettext("未知的疑点类型：%(s)s。") % {"s": flag}, "flag")
+        _invalid(strict, gettext("未知的提示类型：%(s)s。") % {"s": flag}, "flag")
         flag = ""
     return ListQuery(
         statuses=statuses,
@@ -227,18 +228,19 @@ def parse_query(params: Mapping, *, strict: bool = False) -> ListQuery:
     )
 
 
-def _flags():
-    """applications/flags.py (the automatic flags), built in parallel: until it lands, no flag filters."""
-    try:
-        from applications import flags
-    except ImportError:  # pragma: no cover - only while the flags module is being written
-        return None
-    return flags
-
-
 def _flag_kinds() -> tuple[str, ...]:
-    flags = _flags()
-    return tuple(getattr(flags, "FLAG_KINDS", ())) if flags else ()
+    return FLAG_KINDS.codes
+
+
+def flag_q(kind: str) -> Q:
+    """Applications with a flag of `kind` ("any": with any flag). applications/flags.py's flag_filter_q when it
+    offers one (the flags' own definition), else the same Exists on ApplicationFlag."""
+    try:
+        from applications.flags import flag_filter_q
+    except ImportError:
+        flags = ApplicationFlag.objects.filter(application=OuterRef("pk"))
+        return Q(Exists(flags if kind == FLAG_ANY else flags.filter(kind=kind)))
+    return flag_filter_q(None if kind == FLAG_ANY else kind)
 
 
 def search_q(text: str) -> Q:
@@ -259,8 +261,7 @@ def filter_applications(qs: QuerySet[Application], query: ListQuery) -> QuerySet
     if query.category:
         qs = qs.filter(category__code=query.category)
     if query.flag:
-        flags = _flags()
-        qs = qs.filter(flags.flag_filter_q(query.flag)) if flags else qs.none()
+        qs = qs.filter(flag_q(query.flag))
     if query.q:
         qs = qs.filter(search_q(query.q))
     return qs.order_by(*SORTS.get(query.sort, DEFAULT_ORDER))
@@ -332,10 +333,7 @@ def filter_choices(user: User) -> dict:
 
 
 def _flag_choices():
-    flags = _flags()
-    if flags is None:
-        return []
-    return [(FLAG_ANY, _("任一疑点")), *getattr(flags, "FLAG_CHOICES", [(k, k) for k in _flag_kinds()])]
+    return [(FLAG_ANY, _("任一提示")), *((code, label) for code, label in FLAG_KINDS)]
 
 
 SORT_LABELS = (

@@ -36,6 +36,7 @@ rules.add_perm("reviews.view_batch", (is_county_reviewer & batch_in_own_unit) | 
 rules.add_perm("reviews.add_batch", is_county_reviewer)
 rules.add_perm("reviews.seal_batch", is_county_reviewer & batch_in_own_unit)
 rules.add_perm("reviews.forward_batch", is_county_reviewer & batch_in_own_unit)
+rules.add_perm("reviews.view_queue", is_county_reviewer | is_city_officer)  # the queue at /review/
 rules.add_perm("reviews.view_outreach", is_county_reviewer)
 rules.add_perm("reviews.view_city_dashboard", is_city_officer)
 
