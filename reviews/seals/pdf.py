@@ -236,6 +236,12 @@ def _signature_dictionaries(pdf_bytes):
     return found
 
 
+def _string_bytes(value) -> bytes:
+    """A PDF string's bytes, whether pypdf read it as bytes or guessed a text encoding for it."""
+    original = getattr(value, "original_bytes", None)
+    return bytes(original if original is not None else value)
+
+
 def _meta(signature):
     return {
         "signer": str(signature.get("/Name", "")),
@@ -263,7 +269,7 @@ def _check_signature(pdf_bytes, signature, keyring):
         der = padded[: crypto.der_length(padded)]
     except ValueError:
         der = b""
-    if not der or padded[len(der) :].strip(b"\0") or padded != bytes(signature["/Contents"]):
+    if not der or padded[len(der) :].strip(b"\0") or padded != _string_bytes(signature["/Contents"]):
         return signature_row(meta=meta, entry=None, valid=False, reason=_("签名值格式错误或已被改动。")), c + d
     entry, refused = keyring.check(key_id=meta["key_id"], organisation_id=meta["organisation_id"])
     if refused:

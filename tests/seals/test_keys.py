@@ -98,3 +98,13 @@ def test_the_seal_picture_embeds_in_weasyprint(hanjiang_industry_bureau):
     assert uri.startswith("data:image/png;base64,")
     pdf = HTML(string=f'<img src="{uri}" style="width:40mm">').write_pdf()
     assert b"/Subtype /Image" in pdf or b"/Image" in pdf
+
+
+def test_admin_shows_keys_read_only_and_never_the_private_key(client, cast, hanjiang_industry_bureau):
+    key = seal_key_for(hanjiang_industry_bureau)
+    client.force_login(cast.admin)
+    assert key.key_id in client.get("/admin/seals/sealkey/").content.decode()
+    page = client.get(f"/admin/seals/sealkey/{key.pk}/change/").content.decode()
+    assert key.public_key in page and "data:image/png;base64," in page
+    assert key.private_key_encrypted not in page
+    assert client.post(f"/admin/seals/sealkey/{key.pk}/delete/").status_code == 403
