@@ -134,3 +134,11 @@ def test_verify_seal_with_the_database(files, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         call_command("verify_seal", str(tmp_path / "changed.pdf"))
     assert exit_.value.code == 1 and "INVALID" in capsys.readouterr().out
+
+
+def test_openapi_documents_the_seal_endpoints(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    verify = paths["/api/v1/seals/verify"]["post"]
+    assert {"200", "422"} <= set(verify["responses"]) and not verify.get("security")
+    assert "multipart/form-data" in verify["requestBody"]["content"]
+    assert not paths["/api/v1/seals/keys"]["get"].get("security")
