@@ -5,6 +5,8 @@ submission and each send-back by the city starts a round in which both bureaus g
 The state of the application itself is `Application.status`, changed only by the workflow's transition().
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +78,9 @@ class Batch(models.Model):
     call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("文号"), max_length=64)
+    # The number's parts (reviews/batches.py batch_number): the year of the letter and the unit's sequence in it.
+    year = models.PositiveSmallIntegerField(_("年份"), default=0)
+    sequence = models.PositiveIntegerField(_("年度序号"), default=0)
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.ASSEMBLED)
     # The manifest: canonical JSON of the applications (receipt numbers, snapshot digests) and the documents'
     # SM3 digests; its own SM3 digest is what the seals sign besides the documents.
@@ -132,3 +137,42 @@ class BatchSeal(models.Model):
         verbose_name = _("批次印章")
         verbose_name_plural = _("批次印章")
         constraints = [models.UniqueConstraint(fields=["batch", "bureau"], name="one_seal_per_bureau_and_batch")]
+
+
+def batch_document_path(instance, filename):
+    # A random name under the batch's folder; the download names the file after the batch number.
+    return f"batches/{instance.batch_id}/{uuid.uuid4().hex}"
+
+
+class BatchDocument(models.Model):
+    """One generated file of a batch, in one stage: as generated (seals=0), after the first and the second seal.
+
+    The manifest lists the SM3 of the documents as generated; a sealed PDF is that file with each seal appended
+    as an incremental update, so its first `size` bytes of the seals=0 row are still the listed ones.
+    """
+
+    class Kind(models.TextChoices):
+        SUMMARY_XLSX = "summary_xlsx", _("推荐汇总表（Excel）")
+        SUMMARY_PDF = "summary_pdf", _("推荐汇总表（PDF）")
+        LETTER_PDF = "letter_pdf", _("上报文件（PDF）")
+        MANIFEST = "manifest", _("上报清单（JSON）")
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("文件"), max_length=16, choices=Kind.choices)
+    seals = models.PositiveSmallIntegerField(_("所含印章数"), default=0)
+    file = models.FileField(_("文件"), upload_to=batch_document_path, max_length=300)
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    # For the PDFs as generated: where each bureau's stamp goes ({"page": i, "industry": [x, y], "finance": …},
+    # millimetres from the lower left corner), found in the rendered layout (reviews/documents.py).
+    seal_spots = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["batch", "kind", "seals"]
+        verbose_name = _("上报批次文件")
+        verbose_name_plural = _("上报批次文件")
+        constraints = [models.UniqueConstraint(fields=["batch", "kind", "seals"], name="one_document_per_stage")]
+
+    def __str__(self):
+        return f"{self.batch_id} {self.kind} {self.seals}"

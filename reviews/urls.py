@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views, views_queue
+from reviews import views, views_batches, views_queue
 
 app_name = "reviews"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("outreach/remind/", views_queue.review_outreach_remind, name="outreach_remind"),
     path("city/", views_queue.city_dashboard, name="city_dashboard"),
     path("applications/<int:pk>/", views.review_detail, name="detail"),
+    path("batches/", views_batches.batch_list, name="batch_list"),
+    path("batches/new/", views_batches.batch_new, name="batch_new"),
+    path("batches/<int:pk>/", views_batches.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/seal/", views_batches.batch_seal, name="batch_seal"),
+    path("batches/<int:pk>/forward/", views_batches.batch_forward, name="batch_forward"),
+    path("batches/<int:pk>/<str:name>", views_batches.batch_document, name="batch_document"),
 ]

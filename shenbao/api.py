@@ -23,6 +23,7 @@ from enterprises.api import router as enterprises_router
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
 from reviews.api import router as reviews_router
+from reviews.api_batches import router as batches_router
 from reviews.api_detail import router as reviews_detail_router
 from reviews.seals.api import router as seals_router
 
@@ -102,6 +103,7 @@ for _router in (
     flags_router,
     notifications_router,
     reviews_router,
+    batches_router,
     reviews_detail_router,
     seals_router,
 ):
