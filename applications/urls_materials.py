@@ -13,4 +13,5 @@ urlpatterns = [
         views.material_download,
         name="material_download",
     ),
+    path("<int:application_id>/materials/<int:material_id>/view/", views.material_view, name="material_view"),
 ]

@@ -153,6 +153,16 @@ def material_download(request, application_id, material_id):
 
 @login_required
 @require_GET
+def material_view(request, application_id, material_id):
+    """The same file and the same check, shown in the browser (PDF and images; reviews' 查看); audited alike."""
+    application = _application_or_404(request, application_id)
+    material = material_for(request.user, application=application, material_id=material_id)
+    record_download(material=material, actor=request.user, request=request, inline=True)
+    return material_file_response(material, inline=True)
+
+
+@login_required
+@require_GET
 def material_list(request, application_id):
     """The checklist on a page of its own (the edit page includes the same fragment)."""
     application = _application_or_404(request, application_id)

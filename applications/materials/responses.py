@@ -1,18 +1,28 @@
-"""How a stored material leaves the server: as an attachment, never rendered inline, never cached."""
+"""How a stored material leaves the server: as an attachment, or — only PDF and images, for the reviewer's
+查看 — inline in the browser; never cached, never sniffed (the type is the one detected from the content)."""
 
 from django.http import FileResponse, Http404
 
+# Shown in the browser's own viewer; anything else (OFD…) is always an attachment.
+INLINE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
-def material_file_response(material) -> FileResponse:
-    """The stored file as an attachment under its original name."""
+
+def material_file_response(material, *, inline: bool = False) -> FileResponse:
+    """The stored file under its original name: an attachment, or inline when asked and it is a PDF or image."""
     try:
         handle = material.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
+    inline = inline and material.content_type in INLINE_TYPES
     response = FileResponse(
-        handle, as_attachment=True, filename=material.original_name, content_type=material.content_type
+        handle, as_attachment=not inline, filename=material.original_name, content_type=material.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    # A sandboxed document may not run the browser's PDF viewer: an inline PDF gets no sandbox, only nothing
+    # to load besides itself (uploads with scripts are refused at upload, materials/checks.py).
+    pdf = inline and material.content_type == "application/pdf"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; object-src 'self'" if pdf else "sandbox; default-src 'none'"
+    )
     return response

@@ -161,15 +161,19 @@ def mark_submitted(*, application: Application) -> None:
         transaction.on_commit(lambda: _delete_stored(names))
 
 
-def record_download(*, material: Material, actor: User, request: HttpRequest | None = None) -> None:
-    """Staff downloads are audited (who read which submitted file); the enterprise's own are not."""
+def record_download(
+    *, material: Material, actor: User, request: HttpRequest | None = None, inline: bool = False
+) -> None:
+    """Staff downloads are audited (who read which submitted file); the enterprise's own are not. A file shown
+    in the browser (`inline`) is read as much as one downloaded: the same event, marked."""
     if is_own_enterprise.test(actor, material.application):
         return
+    data = {"application": material.application_id, "sha256": material.sha256, "item": material.item.code}
     audit_record(
         action="material.download",
         actor=actor,
         obj=material,
         summary=_("下载材料：%(file)s") % {"file": material.original_name},
-        data={"application": material.application_id, "sha256": material.sha256, "item": material.item.code},
+        data={**data, "inline": True} if inline else data,
         request=request,
     )
