@@ -1,6 +1,7 @@
 """Sealed PDFs: the seal is a visible stamp plus an SM2 signature in an incremental update; one byte breaks it."""
 
 import base64
+import io
 import re
 import shutil
 import subprocess
@@ -121,7 +122,7 @@ def test_a_garbage_pdf_is_invalid_not_an_error(db):
 
 
 def test_the_stamp_is_on_the_last_page_at_the_given_positions(sealed_twice):
-    reader = PdfReader(__import__("io").BytesIO(sealed_twice))
+    reader = PdfReader(io.BytesIO(sealed_twice))
     page = reader.pages[-1]
     widgets = [a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig"]
     assert len(widgets) == 2
@@ -165,3 +166,14 @@ def test_openssl_verifies_the_pdf_signature_over_its_byte_range(sealed_once, bur
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_page_with_links_keeps_them(bureaus):
+    from weasyprint import HTML
+
+    document = HTML(string='<p>上报文件 <a href="https://example.org/">链接</a></p>').write_pdf()
+    sealed = seal_pdf(document, organisation=bureaus[0], signer="张工信", bureau_label="邗江区工信局")
+    sealed = seal_pdf(sealed, organisation=bureaus[1], signer="李财政", bureau_label="邗江区财政局")
+    assert verify_pdf(sealed)["valid"] is True
+    annotations = [a.get_object() for a in PdfReader(io.BytesIO(sealed)).pages[-1]["/Annots"]]
+    assert sorted(str(a["/Subtype"]) for a in annotations) == ["/Link", "/Widget", "/Widget"]
