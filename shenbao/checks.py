@@ -62,3 +62,25 @@ def site_url_check(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def seal_master_key_check(app_configs=None, **kwargs):
+    """SEAL_MASTER_KEY encrypts the bureaus' seal private keys (docs/seals.md): in production a long random value
+    of its own, not a short password and not the SECRET_KEY (which has other readers and is rotated)."""
+    if settings.SHENBAO_ENV != "production":
+        return []
+    key = settings.SEAL_MASTER_KEY or ""
+    hint = (
+        "Set SEAL_MASTER_KEY to a long random value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )
+    if len(key) < 32 or key == settings.SECRET_KEY:
+        return [
+            Error(
+                "SEAL_MASTER_KEY is shorter than 32 characters or equal to SECRET_KEY: it alone protects the seal "
+                "private keys at rest.",
+                hint=hint,
+                id="shenbao.E004",
+            )
+        ]
+    return []

@@ -108,3 +108,15 @@ def test_admin_shows_keys_read_only_and_never_the_private_key(client, cast, hanj
     assert key.public_key in page and "data:image/png;base64," in page
     assert key.private_key_encrypted not in page
     assert client.post(f"/admin/seals/sealkey/{key.pk}/delete/").status_code == 403
+
+
+@pytest.mark.parametrize("master", ["short", "same-as-secret"])
+def test_production_refuses_a_weak_master_key(settings, master):
+    from shenbao.checks import seal_master_key_check
+
+    settings.SHENBAO_ENV = "production"
+    settings.SECRET_KEY = "a-Very-long-production-secret-key-0123456789-abcdefghijklmnop"
+    settings.SEAL_MASTER_KEY = settings.SECRET_KEY if master == "same-as-secret" else "short"
+    assert [error.id for error in seal_master_key_check()] == ["shenbao.E004"]
+    settings.SEAL_MASTER_KEY = "another-long-random-seal-master-key-0123456789"
+    assert seal_master_key_check() == []
