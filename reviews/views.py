@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from applications import layout, workflow
 from applications import pdf as paper
 from applications import selectors as application_selectors
+from applications.flags import flags_for
 from applications.forms import definition_for_application, snapshot_form
 from applications.rules import allowed
 from core.errors import Conflict, DomainError, PermissionDeniedError
@@ -49,15 +50,6 @@ def _submitted(user, application) -> dict | None:
         "profile": frozen.get("enterprise") or {},
         "snapshot_version": frozen["version"],
     }
-
-
-def _flags(user, application):
-    """The automatic flags (applications.flags), or None while that module does not exist yet."""
-    try:
-        from applications.flags import flags_for
-    except ImportError:
-        return None
-    return flags_for(user, application)
 
 
 def _version(value):
@@ -99,7 +91,7 @@ def _page(request, application, *, opinion_form=None, city_form=None, status=200
         "area_labels": dict(vocabulary.AREAS),
         "comparison_rows": vocabulary.COMPARISON_ROWS,
         "material_rows": selectors_detail.submitted_material_rows(user, application),
-        "flags": _flags(user, application),
+        "flags": flags_for(user, application),
         "rounds": selectors_detail.opinion_rounds(application),
         "history": selectors.history_of(user, application),
         "versions": versions,

@@ -72,6 +72,7 @@ def test_staff_of_the_unit_the_city_and_admins_read_the_submission(client, cast,
     assert 'data-figure="investment_total_yuan"' in html
     assert 'id="section-investments"' in html  # every section of the frozen form
     assert "查看" in html and "下载" in html
+    assert 'id="section-flags"' in html  # the automatic flags (applications.flags)
 
 
 @pytest.mark.parametrize("who", ["guangling_industry", "guangling_finance", "expert", "enterprise_b"])
@@ -85,6 +86,36 @@ def test_the_enterprise_is_sent_to_its_own_page(client, cast):
     response = _login(client, cast.enterprise_a).get(_url(application))
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:detail", args=[application.pk])
+
+
+def test_a_credit_code_issued_outside_yangzhou_is_hinted_to_the_reviewer(client, cast):
+    from enterprises.models import Declaration
+    from enterprises.services import profile_save
+    from tests.applications.core_helpers import make_profile, valid_uscc
+
+    profile = make_profile(cast.enterprise_b)  # only for the field values; 甲's profile gets a Beijing code
+    data = {f: getattr(profile, f) for f in ("legal_representative", "contact_person", "mobile", "email")}
+    data.update(
+        name=cast.enterprise_a.organisation.name,
+        registered_region="321003",
+        tax_region="321003",
+        established_on=profile.established_on,
+        independent_legal_person=True,
+        industry="industry",
+        employees=80,
+        revenue_yuan=profile.revenue_yuan,
+        assets_yuan=profile.assets_yuan,
+    )
+    profile_save(
+        organisation=cast.enterprise_a.organisation,
+        data=data,
+        declarations={k: True for k in Declaration.Kind.values},
+        actor=cast.enterprise_a,
+        uscc=valid_uscc("110105"),
+    )
+    application = submitted(cast)
+    html = _login(client, cast.hanjiang_industry).get(_url(application)).content.decode()
+    assert 'id="uscc-hint"' in html and "110105" in html
 
 
 def test_anonymous_is_sent_to_login(client, cast):
