@@ -20,6 +20,7 @@ from programmes.models import (
     NoticeAttachment,
     end_of_day,
 )
+from programmes.rubric import ensure_rubric
 from programmes.seed import notice_2018
 
 NOTICE_SLUG = "yz-2018-internet-plus-smes"
@@ -97,6 +98,7 @@ def ensure_categories(call):
         if not category.form_versions.exists():
             definitions = definitions or builtin_form_definitions()
             CategoryForm.objects.create(category=category, version=1, definition=definitions[code])
+        ensure_rubric(category)  # the notice's scoring criteria (programmes/rubric.py)
         for item_order, (item_code, item_name, multiple) in enumerate(MATERIALS[code], start=1):
             MaterialItem.objects.get_or_create(
                 category=category,

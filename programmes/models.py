@@ -231,3 +231,6 @@ class MaterialItem(models.Model):
     @property
     def allowed_type_list(self):
         return [t.strip() for t in self.allowed_types.split(",") if t.strip()]
+
+
+from programmes.models_rubric import Criterion, Rubric  # noqa: E402, F401 - the rubric, kept in its own module

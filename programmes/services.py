@@ -19,6 +19,7 @@ from accounts.models import User
 from audit.services import audit_record
 from core.errors import Conflict, DomainError, PermissionDeniedError
 from programmes.models import SHANGHAI, Call, Category, CategoryForm, MaterialItem, Notice, NoticeAttachment
+from programmes.rubric import rubric_copy
 from programmes.rules import call_has_applications
 
 # The fields of a notice that its editors write (the form shows these).
@@ -217,6 +218,7 @@ def call_copy(
         current = category.form_versions.order_by("-version").first()
         if current is not None:
             CategoryForm.objects.create(category=copy, version=1, definition=current.definition)
+        rubric_copy(category, copy)
     audit_record(
         action="call.copy",
         actor=actor,

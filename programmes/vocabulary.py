@@ -117,3 +117,15 @@ FLAG_KINDS = Choices(
     ("outside_yangzhou", _("信用代码登记机关不在扬州")),
     ("both_categories", _("同时申报两个类别")),
 )
+
+# ------------------------------------------------------------------------------------------- expert review
+# An expert's field of expertise (evaluation.Expert.field), for drawing a panel that covers the category.
+EXPERT_FIELDS = Choices(
+    ("information_technology", _("信息技术与软件")),
+    ("industrial_internet", _("工业互联网与智能制造")),
+    ("e_commerce", _("电子商务与供应链")),
+    ("electronics", _("电子与自动化")),
+    ("finance_audit", _("财务与审计")),
+    ("intellectual_property", _("知识产权与技术评价")),
+    ("management", _("企业管理")),
+)

@@ -20,6 +20,7 @@ from applications.api_verify import router as verify_router
 from core.api_errors import field_path, translate_error
 from core.errors import DomainError
 from enterprises.api import router as enterprises_router
+from evaluation.api import router as evaluation_router
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
 from reviews.api import router as reviews_router
@@ -106,5 +107,6 @@ for _router in (
     batches_router,
     reviews_detail_router,
     seals_router,
+    evaluation_router,
 ):
     api.add_router("/", _router)

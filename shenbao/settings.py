@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "reviews.seals",
+    "evaluation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,227 @@
+"""Reads of the expert review: a call's settings, the pool as the draw sees it, an expert's own assignments,
+the application as the expert may see it (anonymised when the call says so), and the ranking."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from django.http import Http404
+
+from applications.models import Application
+from evaluation import aggregation
+from evaluation.models import Assignment, EvaluationSettings, Expert, Panel, Score
+from evaluation.recusal import ApplicantFacts, ExpertFacts, RecusalSettings
+from evaluation.rules import may_read_application, own_assignment
+from programmes.models import Call, Category
+from programmes.rubric import ensure_rubric
+
+COUNTING = (Assignment.State.ASSIGNED, Assignment.State.DECLARED, Assignment.State.SCORED)
+HIDDEN = "※※※"
+
+
+def settings_for(call: Call) -> EvaluationSettings:
+    """The call's settings, or the defaults (unsaved) when the city has not set any."""
+    return EvaluationSettings.objects.filter(call=call).first() or EvaluationSettings(call=call)
+
+
+def recusal_settings(settings: EvaluationSettings) -> RecusalSettings:
+    return RecusalSettings(same_region=settings.recuse_same_region)
+
+
+def expert_facts(expert: Expert) -> ExpertFacts:
+    return ExpertFacts(
+        id=expert.pk,
+        employer_code=expert.employer_credit_code,
+        employer_name=expert.employer_name,
+        region=expert.region_id,
+        relations=tuple(str(r) for r in expert.declared_relations or ()),
+    )
+
+
+def applicant_facts(application: Application) -> ApplicantFacts:
+    """The applicant as recusal sees it: its credit code and registered name (profile), its unit."""
+    profile = getattr(application.enterprise, "profile", None)
+    return ApplicantFacts(
+        id=application.pk,
+        credit_code=profile.uscc if profile else "",
+        name=profile.name if profile else application.enterprise.name,
+        region=application.region_id,
+    )
+
+
+def active_pool() -> dict[int, ExpertFacts]:
+    return {e.pk: expert_facts(e) for e in Expert.objects.filter(active=True, user__is_active=True)}
+
+
+def applications_for_experts(call: Call, category: Category):
+    return (
+        Application.objects.filter(call=call, category=category, status=Application.Status.EXPERT_REVIEW)
+        .select_related("enterprise__profile")
+        .order_by("pk")
+    )
+
+
+def experts_list():
+    return Expert.objects.select_related("user", "region").order_by("pk")
+
+
+def panels_of(call: Call):
+    return Panel.objects.filter(call=call).select_related("category").order_by("category__sort_order")
+
+
+def assignments_of(user):
+    """The user's own assignments (an expert's; nobody else has any), newest panel first."""
+    return (
+        Assignment.objects.filter(own_assignment.q(user))
+        .select_related("application__call", "application__category", "panel", "score")
+        .order_by("-panel__drawn_at", "application_id")
+    )
+
+
+def assignment_for(user, *, pk: int) -> Assignment:
+    """One of the user's own assignments; 404 for anyone else's (its existence is not revealed)."""
+    assignment = (
+        Assignment.objects.filter(own_assignment.q(user), pk=pk)
+        .select_related("application__call", "application__category", "expert__user", "panel")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def own_score(assignment: Assignment) -> Score | None:
+    return Score.objects.filter(assignment=assignment).first()
+
+
+def criteria_of(category: Category) -> list:
+    return list(ensure_rubric(category).criteria.all())
+
+
+# ---------------------------------------------------------------------------------------- what an expert sees
+
+
+def _scrub(value, secrets: list[str]):
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, HIDDEN)
+        return value
+    if isinstance(value, list):
+        return [_scrub(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v, secrets) for k, v in value.items()}
+    return value
+
+
+IDENTITY_KEYS = ("name", "uscc", "legal_representative", "contact_person", "mobile", "email")
+ENTERPRISE_FACTS = ("industry", "established_on", "employees", "revenue_yuan", "assets_yuan", "registered_region")
+
+
+def application_for_expert(assignment: Assignment, *, anonymise: bool) -> dict | None:
+    """The submitted version as the expert may read it, or None before the declaration (or after a conflict).
+
+    Anonymised: no enterprise name, credit code, people's names, contact details or file names; every place the
+    form repeats one of them (an IP owner, a summary) reads ※※※. Nothing of the county's or city's review."""
+    application = assignment.application
+    if not may_read_application.test(assignment.expert.user, assignment):
+        return None
+    snapshot = application.snapshots.order_by("-version").first()
+    frozen = json.loads(snapshot.canonical_json) if snapshot else {}
+    enterprise = frozen.get("enterprise") or {}
+    materials = frozen.get("materials") or []
+    out = {
+        "id": application.pk,
+        "receipt_no": application.receipt_no,
+        "call": application.call.title,
+        "category": application.category.code,
+        "category_name": application.category.name,
+        "snapshot_version": frozen.get("version"),
+        "form": frozen.get("form") or {},
+        "derived": frozen.get("derived") or {},
+        "enterprise": {k: enterprise.get(k) for k in ENTERPRISE_FACTS},
+        "materials": [
+            {"item_code": m["item_code"], "item_name": m["item_name"], "filename": m["filename"], "size": m["size"]}
+            for m in materials
+        ],
+        "anonymised": anonymise,
+    }
+    if not anonymise:
+        out["enterprise"].update({k: enterprise.get(k) for k in IDENTITY_KEYS})
+        return out
+    secrets = [str(enterprise.get(k) or "") for k in IDENTITY_KEYS] + [application.enterprise.name]
+    secrets = sorted({s for s in secrets if len(s) >= 2}, key=len, reverse=True)  # longest first: no half-names
+    out["form"] = _scrub(out["form"], secrets)
+    out["derived"] = _scrub(out["derived"], secrets)
+    for index, m in enumerate(out["materials"], start=1):
+        m["filename"] = f"{m['item_name']}（附件{index}）"
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- the ranking
+
+
+def _totals_by_application(panel: Panel):
+    totals: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    seats: dict[int, int] = defaultdict(int)
+    rows = Assignment.objects.filter(panel=panel, state__in=COUNTING).values_list(
+        "application_id", "expert_id", "state", "score__total"
+    )
+    for application_id, expert_id, state, total in rows:
+        seats[application_id] += 1
+        if state == Assignment.State.SCORED:
+            totals[application_id][expert_id] = total
+    return totals, seats
+
+
+def panel_concordance(panel: Panel, totals: dict[int, dict[int, Decimal]]) -> dict:
+    """Kendall's W over the panel's core experts (the first `size` of the draw order) and the applications every
+    one of them scored; replacements after a recusal are left out, since W needs the same raters throughout."""
+    scorers = {e for by_expert in totals.values() for e in by_expert}
+    core = [e for e in panel.order if e in scorers][: panel.size]
+    items = [a for a, by_expert in sorted(totals.items()) if all(e in by_expert for e in core)]
+    matrix = [[totals[a][e] for a in items] for e in core]
+    w = aggregation.kendalls_w(matrix) if core and items else None
+    return {"w": aggregation.q(w) if w is not None else None, "experts": len(core), "applications": len(items)}
+
+
+def ranking(call: Call, category: Category) -> dict:
+    """The category's ranking from the submitted scores, with completion per application and Kendall's W."""
+    settings = settings_for(call)
+    panel = Panel.objects.filter(call=call, category=category).first()
+    if panel is None:
+        return {"panel": None, "rows": [], "concordance": None, "complete": False}
+    totals, seats = _totals_by_application(panel)
+    applications = {
+        a.pk: a
+        for a in Application.objects.filter(pk__in=list(seats))
+        .select_related("enterprise")
+        .only("pk", "receipt_no", "status", "enterprise__name")
+    }
+    aggregates = [
+        aggregation.aggregate(pk, totals.get(pk, {}), trim_min=settings.trim_min_scores, margin=settings.outlier_margin)
+        for pk in applications
+    ]
+    receipts = {pk: a.receipt_no or "" for pk, a in applications.items()}
+    rows = []
+    for position, agg in aggregation.rank(aggregates, receipt=receipts):
+        application = applications[agg.application]
+        submitted = len(totals.get(agg.application, {}))
+        rows.append(
+            {
+                "position": position,
+                "application": application,
+                "aggregate": agg,
+                "submitted": submitted,
+                "panel_size": seats[agg.application],
+                "complete": submitted == seats[agg.application],
+            }
+        )
+    return {
+        "panel": panel,
+        "rows": rows,
+        "concordance": panel_concordance(panel, totals),
+        "complete": bool(rows) and all(r["complete"] for r in rows),
+        "settings": settings,
+    }
