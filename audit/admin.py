@@ -8,7 +8,16 @@ from core.admin import ReadOnlyAdminMixin
 class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is append-only, and only services append to it."""
 
-    list_display = ["occurred_at", "action", "actor_username", "actor_role", "object_type", "object_id", "summary"]
+    list_display = [
+        "occurred_at",
+        "action",
+        "actor_username",
+        "actor_role",
+        "actor_organisation_name",
+        "object_type",
+        "object_id",
+        "summary",
+    ]
     list_filter = ["action", "actor_role"]
     search_fields = ["summary", "object_id", "actor_username"]
     list_select_related = False
@@ -19,10 +28,17 @@ class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "action",
         "actor_username",
         "actor_role",
+        "actor_organisation_name",
+        "actor_organisation_id",
         "object_type",
         "object_id",
         "summary",
+        "from_state",
+        "to_state",
+        "comment",
         "data",
         "ip",
+        "prev_hash",
+        "hash",
     ]
     actions = None
