@@ -1,0 +1,219 @@
+"""Benchmark of the automatic flags (issue 9 item 4): 10,000 submitted applications of one call.
+
+Builds, with bulk_create, N submitted applications (80 % 示范试点 with a 4-row investment list and 7 materials,
+20 % 新产品新技术, every fifth of those from an enterprise that also submitted 示范试点), each with a latest
+snapshot in the shape applications.services.build_snapshot writes; about 1 % share an invoice number with another
+enterprise, 1 % a file, 1 % have a credit code issued outside Yangzhou. Then measures:
+
+1. `recompute_flags(call)`: the whole call, cold (target: under 10 s at 10,000 applications);
+2. `recompute_for_application(application)` — what a submission runs inside its transaction — p50/p95/max over
+   M applications.
+
+Default database: a fresh PostgreSQL database `h_flags_bench` on 127.0.0.1 (dropped and recreated); `--sqlite`
+uses a throwaway SQLite file.
+
+Usage: .venv/bin/python bench/bench_flags.py [--applications 10000] [--incremental 50] [--sqlite]
+Prints the figures; record them in docs/performance.md ("Flags").
+"""
+
+import argparse
+import copy
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_NAME = "h_flags_bench"
+REGIONS = ("321002", "321003", "321012", "321023", "321081", "321084")
+
+
+def prepare_env(args):
+    tmp = tempfile.mkdtemp(prefix="bench-flags-")
+    os.environ["SHENBAO_VAR_DIR"] = tmp
+    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
+    if args.sqlite:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    else:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))]
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f} ms"
+
+
+def build(n):
+    """N submitted applications with snapshots; returns the call."""
+    import hashlib
+
+    from stdnum.cn import uscc as uscc_mod
+
+    from accounts.models import Organisation
+    from applications import derived
+    from applications.demo import DEMONSTRATION_DATA, NEW_PRODUCT_DATA
+    from applications.models import Application, Snapshot
+    from applications.services import SNAPSHOT_SCHEMA, canonical_json, digest_of
+    from programmes.demo import load as load_programmes
+
+    _historic, call = load_programmes()
+    categories = {c.code: c for c in call.categories.all()}
+    versions = {code: c.form_versions.order_by("-version").first() for code, c in categories.items()}
+    items = {code: [(i.code, i.name) for i in c.material_items.all()] for code, c in categories.items()}
+    period = (call.investment_period_start, call.investment_period_end)
+    submitted_at = dt.datetime(2019, 6, 10, 2, 0, tzinfo=dt.UTC)
+
+    n_new = n // 5
+    n_demo = n - n_new
+    n_orgs = n_demo + n_new - n_new // 5  # a fifth of the new-product applicants also submitted 示范试点
+    orgs = Organisation.objects.bulk_create(
+        [
+            Organisation(name=f"基准企业{i:05d}有限公司", kind="enterprise", region_id=REGIONS[i % len(REGIONS)])
+            for i in range(n_orgs)
+        ],
+        batch_size=2000,
+    )
+    plan = [(org, "demonstration") for org in orgs[:n_demo]]
+    plan += [(org, "new_product") for org in orgs[n_demo:]]
+    plan += [(org, "new_product") for org in orgs[: n - len(plan)]]  # both categories
+    apps = Application.objects.bulk_create(
+        [
+            Application(
+                call=call,
+                category=categories[code],
+                form_version=versions[code],
+                enterprise=org,
+                region_id=org.region_id,
+                status="submitted",
+                receipt_no=f"B-{index:06d}",
+                submitted_at=submitted_at,
+                review_round=1,
+            )
+            for index, (org, code) in enumerate(plan)
+        ],
+        batch_size=2000,
+    )
+    snapshots = []
+    for index, (application, (org, code)) in enumerate(zip(apps, plan, strict=True)):
+        data = copy.deepcopy(DEMONSTRATION_DATA if code == "demonstration" else NEW_PRODUCT_DATA)
+        for row_no, row in enumerate(data.get("investments") or []):
+            # 1 % share their first invoice number with the previous application.
+            owner = index - 1 if index % 100 == 1 and row_no == 0 else index
+            row["invoice_no"] = f"No.{owner:07d}{row_no}"
+        shared_file = index % 100 == 2
+        region = "320106" if index % 100 == 3 else org.region_id  # issued outside Yangzhou
+        body = f"91{region}{index:09d}"
+        profile = {"uscc": body + uscc_mod.calc_check_digit(body), "name": org.name, "registered_region": org.region_id}
+        materials = [
+            {
+                "item_code": item_code,
+                "item_name": item_name,
+                "filename": f"{item_code}.pdf",
+                "content_type": "application/pdf",
+                "size": 1000,
+                "sha256": hashlib.sha256(
+                    f"{'shared' if shared_file and k == 0 else index}-{item_code}".encode()
+                ).hexdigest(),
+            }
+            for k, (item_code, item_name) in enumerate(items[code])
+        ]
+        snapshot = {
+            "schema": SNAPSHOT_SCHEMA,
+            "application_id": application.pk,
+            "receipt_no": application.receipt_no,
+            "version": 1,
+            "submitted_at": submitted_at.isoformat(),
+            "call": {"id": call.pk, "code": call.code, "investment_period": [d.isoformat() for d in period]},
+            "category": {"code": code, "name": categories[code].name},
+            "form_version": {"id": versions[code].pk, "version": versions[code].version},
+            "enterprise": profile,
+            "form": data,
+            "derived": derived.figures(code, data, period=period),
+            "materials": materials,
+            "eligibility": {"passed": True, "checks": []},
+        }
+        canonical = canonical_json(snapshot)
+        application.digest = digest_of(canonical)
+        snapshots.append(
+            Snapshot(application=application, version=1, canonical_json=canonical.decode(), digest=application.digest)
+        )
+    Application.objects.bulk_update(apps, ["digest"], batch_size=2000)
+    Snapshot.objects.bulk_create(snapshots, batch_size=1000)
+    return call, apps
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--applications", type=int, default=10000)
+    parser.add_argument("--incremental", type=int, default=50)
+    parser.add_argument("--sqlite", action="store_true")
+    args = parser.parse_args()
+    prepare_env(args)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", verbosity=0)
+    from applications.flags import recompute_flags, recompute_for_application
+    from applications.models import ApplicationFlag
+
+    t0 = time.perf_counter()
+    call, apps = build(args.applications)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does after a bulk load; the plans depend on it
+    print(f"database: {connection.vendor}; {len(apps)} submitted applications (setup {time.perf_counter() - t0:.1f} s)")
+    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs")
+
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        count = recompute_flags(call)
+        whole = time.perf_counter() - start
+    by_kind = dict(
+        ApplicationFlag.objects.values_list("kind").annotate(n=django.db.models.Count("id")).values_list("kind", "n")
+    )
+    print(f"recompute_flags(call): {whole:.2f} s for {len(apps)} applications, {count} flags, {len(queries)} queries")
+    print(f"  flags by kind: {by_kind}")
+
+    start = time.perf_counter()
+    recompute_flags(call)
+    print(f"recompute_flags(call) again (flags present): {time.perf_counter() - start:.2f} s")
+
+    timings = []
+    step = max(1, len(apps) // max(1, args.incremental))
+    for application in apps[1::step][: args.incremental]:
+        start = time.perf_counter()
+        recompute_for_application(application)
+        timings.append(time.perf_counter() - start)
+    print(
+        f"recompute_for_application (at a submission), {len(timings)} applications: p50 {ms(statistics.median(timings))}"
+        f", p95 {ms(pct(timings, 95))}, max {ms(max(timings))}"
+    )
+    assert ApplicationFlag.objects.count() == count, "the incremental recompute disagrees with the bulk one"
+    print("incremental and bulk agree on the number of flags")
+
+
+if __name__ == "__main__":
+    main()
