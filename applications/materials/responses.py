@@ -19,10 +19,7 @@ def material_file_response(material, *, inline: bool = False) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    # A sandboxed document may not run the browser's PDF viewer: an inline PDF gets no sandbox, only nothing
-    # to load besides itself (uploads with scripts are refused at upload, materials/checks.py).
-    pdf = inline and material.content_type == "application/pdf"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; object-src 'self'" if pdf else "sandbox; default-src 'none'"
-    )
+    # Inline too: the sandbox keeps scripts of a file from running as this site (Chromium's PDF viewer and
+    # image view work inside it).
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

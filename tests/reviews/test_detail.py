@@ -281,6 +281,7 @@ def test_a_submitted_pdf_is_shown_inline_and_audited_as_a_staff_download(client,
     assert response["Content-Disposition"].startswith("inline")
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox")  # no script of the file runs as this site
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     event = Event.objects.filter(action="material.download", object_id=str(material.pk)).get()
     assert event.actor_username == cast.hanjiang_industry.username and event.data["inline"] is True
