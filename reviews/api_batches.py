@@ -16,7 +16,7 @@ from reviews.models import BatchDocument
 router = Router(tags=["batches"])
 Kind = BatchDocument.Kind
 PAGE_SIZE = 50
-ERRORS = {403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut}
+ERRORS = {401: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut}
 
 
 class BatchIn(Schema):
@@ -135,7 +135,7 @@ def create_batch(request, payload: BatchIn):
 @router.get(
     "/batches/{batch_id}",
     summary="上报批次详情（清单、摘要、印章及核验结果、申报书）",
-    response={200: dict, 404: ErrorsOut},
+    response={200: dict, 401: ErrorsOut, 404: ErrorsOut},
 )
 def get_batch(request, batch_id: int):
     return batch_out(batches.batch_for(request.user, pk=batch_id), request.user)
@@ -201,7 +201,7 @@ def _download(kind, summary):
     router.get(
         f"/batches/{{batch_id}}/{DOWNLOAD_PATHS[kind]}",
         summary=summary,
-        response={404: ErrorsOut},
+        response={401: ErrorsOut, 404: ErrorsOut},
         openapi_extra={"responses": {"200": {"description": summary, "content": {batches.MEDIA_TYPES[kind]: {}}}}},
     )(handler)
 
