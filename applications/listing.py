@@ -253,7 +253,9 @@ def search_q(text: str) -> Q:
 
 
 def filter_applications(qs: QuerySet[Application], query: ListQuery) -> QuerySet[Application]:
-    """Narrow an already visible queryset (the selector decided what the caller may see) and order it."""
+    """Narrow an already visible queryset (the selector decided what the caller may see) and order it.
+    A list never shows the form data, often kilobytes a row: it is not read."""
+    qs = qs.defer("data")
     if query.statuses:
         qs = qs.filter(status__in=query.statuses)
     if query.region:

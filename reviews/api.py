@@ -5,12 +5,14 @@ Objects the caller may not see are 404 (the application selector); the service a
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 
 from applications import selectors as application_selectors
 from applications import workflow
-from applications.api import application_out
-from reviews import selectors, services
+from applications.api import application_out, application_summary, page_out
+from applications.rules import allowed
+from reviews import queue, selectors, services
 
 router = Router(tags=["reviews"])
 
@@ -81,3 +83,32 @@ def opinions(request, application_id: int):
 def history(request, application_id: int):
     application = application_selectors.application_for(request.user, pk=application_id)
     return [{**row, "at": _iso(row["at"])} for row in selectors.history_of(request.user, application)]
+
+
+def queue_row_out(application):
+    row = queue.queue_row(application)
+    return {**application_summary(application), "owes": list(row.owes), "flag_count": application.flag_count}
+
+
+@router.get(
+    "/review/queue",
+    summary="审核列表（县区审核人员：本县区；市级：全市）：GET /applications 的筛选，另加 owes（industry 或 finance："
+    "本轮尚未出具意见的部门）；每行另有 owes 与 flag_count",
+)
+def review_queue(
+    request,
+    status: str = "",
+    region: str = "",
+    category: str = "",
+    flag: str = "",
+    owes: str = "",
+    q: str = "",
+    sort: str = "",
+    page: int | None = None,
+    page_size: int | None = None,
+):
+    if not allowed(request.user, "reviews.view_queue"):
+        raise PermissionDenied("只有县区审核人员和市级管理员可以查看审核列表。")
+    query = queue.parse_queue_query(request.GET, strict=True)
+    result, _rows = queue.queue_page(request.user, query, clamp=False)
+    return page_out(request, result, query, queue_row_out)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from accounts.models import User
 from applications import listing, workflow
@@ -62,7 +63,7 @@ def parse_queue_query(params: Mapping, *, strict: bool = False) -> listing.ListQ
     owes = (params.get(OWES_PARAM) or "").strip()
     if owes and owes not in BUREAUS.codes:
         if strict:
-            raise DomainError(f"owes 只能是：{'、'.join(BUREAUS.codes)}。", field=OWES_PARAM)
+            raise DomainError(gettext("owes 只能是：%(s)s。") % {"s": "、".join(BUREAUS.codes)}, field=OWES_PARAM)
         owes = ""
     if not query.sort:
         query = replace(query, sort="-submitted_at")  # the queue reads newest submissions first
@@ -79,20 +80,21 @@ class QueueRow:
         return [BUREAUS.label(code) for code in self.owes]
 
 
-def _row(application: Application) -> QueueRow:
+def queue_row(application: Application) -> QueueRow:
     awaiting = application.status in workflow.COUNTY_QUEUE
     owes = tuple(code for code in BUREAUS.codes if awaiting and not getattr(application, f"given_{code}"))
     return QueueRow(application=application, owes=owes)
 
 
-def queue_page(user: User, query: listing.ListQuery) -> tuple[listing.ListPage, list[QueueRow]]:
-    """One page of the queue (count + rows: two queries) and its rows with the bureaus that owe an opinion."""
+def queue_page(user: User, query: listing.ListQuery, *, clamp: bool = True) -> tuple[listing.ListPage, list[QueueRow]]:
+    """One page of the queue (count + rows: two queries) and its rows with the bureaus that owe an opinion.
+    The page shows the last page for one past the end (clamp); the API answers an empty page."""
     qs = listing.filter_applications(queue_queryset(user), query)
     owes = query.extra.get(OWES_PARAM)
     if owes:
         qs = qs.filter(owes_q(owes))
-    page = listing.paginate(qs, query, clamp=True)
-    return page, [_row(a) for a in page.items]
+    page = listing.paginate(qs, query, clamp=clamp)
+    return page, [queue_row(a) for a in page.items]
 
 
 def queue_filters(user: User) -> dict:

@@ -258,3 +258,28 @@ def test_the_same_number_of_queries_at_10_and_1000_rows(client, cast, call, who,
     bulk_applications(call, 990, region=HANJIANG)
     many = _queries(client, url, params)
     assert few == many <= 12
+
+
+# ------------------------------------------------------------------------------------------- the queue's API
+
+
+def test_the_queue_api_adds_owes_and_the_flag_count(client, cast, call, two_units):
+    hj, gl = two_units
+    waiting = submitted(cast, call=call)
+    approve(waiting, cast.hanjiang_industry, "industry")
+    ApplicationFlag.objects.create(
+        application=hj[0], kind="both_categories", message="两类", computed_at=timezone.now()
+    )
+    client.force_login(cast.hanjiang_finance)
+    body = client.get("/api/v1/review/queue", {"owes": "finance", "page_size": 2}).json()
+    assert body["count"] == 4 and len(body["results"]) == 2 and "owes=finance" in body["next"]
+    assert {tuple(r["owes"]) for r in body["results"]} <= {("industry", "finance"), ("finance",)}
+    industry = client.get("/api/v1/review/queue", {"owes": "industry"}).json()
+    assert sorted(r["id"] for r in industry["results"]) == sorted(a.pk for a in hj)  # 甲's industry opinion given
+    assert {r["id"]: r["flag_count"] for r in industry["results"]}[hj[0].pk] == 1
+    assert client.get("/api/v1/review/queue", {"owes": "city"}).status_code == 422
+    client.force_login(cast.guangling_industry)
+    assert sorted(r["id"] for r in client.get("/api/v1/review/queue").json()["results"]) == sorted(a.pk for a in gl)
+    for who in ("enterprise_a", "expert"):
+        client.force_login(getattr(cast, who))
+        assert client.get("/api/v1/review/queue").status_code == 403
