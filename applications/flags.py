@@ -273,6 +273,10 @@ def _insert_keys(rows):
             with cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+            if len(rows) > 1000:
+                # Fresh statistics, or the planner keeps believing the table empty and the next submission's
+                # lookup by value scans it instead of using the index (autovacuum would take a while).
+                cursor.execute(f"ANALYZE {table}")
         else:
             sql = f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s, %s)"  # noqa: S608 - our table name
             cursor.executemany(sql, rows)
