@@ -43,8 +43,9 @@ def document_out(batch, document):
     }
 
 
-def seal_out(seal):
+def seal_out(seal, verification=None):
     return {
+        "valid": batches.seal_valid(seal, verification) if verification is not None else None,
         "bureau": seal.bureau,
         "bureau_label": str(seal.get_bureau_display()),
         "organisation": seal.organisation.name,
@@ -67,7 +68,7 @@ def batch_summary(batch, user, *, verification=None):
             {"category": code, "name": name, "count": n} for code, name, n in batches.counts_by_category(batch)
         ],
         "manifest_digest": batch.manifest_digest,
-        "seals": [seal_out(s) for s in batches.seals_of(batch)],
+        "seals": [seal_out(s, verification) for s in batches.seals_of(batch)],
         "seals_valid": verification["valid"] if verification is not None else None,
         "created_at": _iso(batch.created_at),
         "created_by": _person(batch.created_by),

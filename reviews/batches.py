@@ -173,6 +173,17 @@ def verification_of(batch, *, full: bool = True, keys=None) -> dict:
     return {"valid": sealed and all(r["valid"] for r in rows), "sealed": sealed, "documents": rows}
 
 
+def seal_valid(seal, verification) -> bool:
+    """Whether this bureau's signature is present and valid in every sealed file that was checked."""
+    found = []
+    for row in verification["documents"]:
+        if row["kind"] == Kind.SUMMARY_XLSX:
+            continue  # covered by the manifest's digest, no signature of its own
+        mine = [s for s in row["signatures"] if str(s.get("organisation_id")) == str(seal.organisation_id)]
+        found.append(bool(mine) and all(s["valid"] for s in mine) and row["valid"])
+    return bool(found) and all(found)
+
+
 def _verification_row(kind, outcome, *, listed: bool) -> dict:
     if not listed:
         reason = _("文件与上报清单中登记的摘要不符：文件已被改动。")

@@ -186,7 +186,7 @@ def test_api_assemble_seal_forward_and_read(cast, client, api_token):
     again = client.post(f"/api/v1/batches/{batch_id}/seal", **industry)
     assert again.status_code == 409 and again.json()["errors"][0]["message"] == "本部门已在该批次上盖章。"
     sealed_body = client.post(f"/api/v1/batches/{batch_id}/seal", **finance).json()
-    assert [s["bureau"] for s in sealed_body["seals"]] == ["industry", "finance"]
+    assert [(s["bureau"], s["valid"]) for s in sealed_body["seals"]] == [("industry", True), ("finance", True)]
     assert sealed_body["verification"]["valid"] is True
     assert sealed_body["actions"] == ["forward"]
 
@@ -259,6 +259,8 @@ def test_pages_assemble_seal_and_forward(cast, client):
     batch = Batch.objects.get()
     assert created.status_code == 302 and created["Location"] == reverse("reviews:batch_detail", args=[batch.pk])
     assert list(BatchItem.objects.values_list("application_id", flat=True)) == [applications[0].pk]
+    picker = client.get(reverse("reviews:batch_new")).content.decode()
+    assert applications[0].receipt_no not in picker and applications[1].receipt_no in picker
 
     page = client.get(created["Location"]).content.decode()
     assert batch.number in page and 'id="seal-button"' in page and "工信部门盖章" in page
