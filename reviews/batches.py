@@ -607,3 +607,14 @@ def _tell_the_city(batch, count):
             obj=batch,
             kind="batch.forward",
         )
+
+
+# ------------------------------------------------------------------------------------------------- demo
+
+
+def demo_forward(*, applications, industry, finance) -> Batch:
+    """The demo loader's sealed and forwarded batch of one unit (reviews/demo.py): the same three services."""
+    batch = batch_assemble(actor=industry, application_ids=[a.pk for a in applications])
+    batch_seal(batch=batch, actor=industry)
+    batch_seal(batch=batch, actor=finance)
+    return batch_forward(batch=batch, actor=industry)
