@@ -57,18 +57,18 @@ def outliers(totals: Mapping[object, Decimal], margin: Decimal) -> list:
     return [key for key, total in totals.items() if abs(total - (whole - total) / (n - 1)) > margin]
 
 
-def _ranks(values: Sequence[Decimal]) -> list[Decimal]:
-    """Ranks 1…n (1 = highest), ties sharing the mean of their ranks."""
-    order = sorted(range(len(values)), key=lambda i: values[i], reverse=True)
-    ranks = [ZERO] * len(values)
+def _doubled_ranks(values: Sequence[Decimal]) -> list[int]:
+    """Twice the ranks 1…n (1 = highest), ties sharing the mean of their ranks: integers, so the sums stay exact
+    without Decimal arithmetic (a tie of ranks 2 and 3 is 5, i.e. 2.5)."""
+    order = sorted(range(len(values)), key=values.__getitem__, reverse=True)
+    ranks = [0] * len(values)
     i = 0
     while i < len(order):
         j = i
         while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
             j += 1
-        shared = Decimal(i + j + 2) / 2
         for k in range(i, j + 1):
-            ranks[order[k]] = shared
+            ranks[order[k]] = i + j + 2
         i = j + 1
     return ranks
 
@@ -83,21 +83,22 @@ def _tie_term(values: Sequence[Decimal]) -> int:
 def kendalls_w(matrix: Sequence[Sequence[Decimal]]) -> Decimal | None:
     """Kendall's coefficient of concordance of m raters (rows) over the same n items (columns), with ties:
     W = 12·S / (m²(n³ − n) − m·Σ T), S = Σ (R_i − R̄)², T = Σ (t³ − t) per rater over its groups of ties.
-    0 = no agreement, 1 = every rater ranks alike. None when it is undefined (m < 2, n < 2, all tied)."""
+    0 = no agreement, 1 = every rater ranks alike. None when it is undefined (m < 2, n < 2, all tied).
+    Computed on doubled ranks in integers (S = Σ (2R_i − m(n+1))² / 4), exact up to the final division."""
     m = len(matrix)
     n = len(matrix[0]) if m else 0
     if m < 2 or n < 2 or any(len(row) != n for row in matrix):
         return None
-    sums = [ZERO] * n
+    sums = [0] * n
     for row in matrix:
-        for i, rank in enumerate(_ranks(row)):
+        for i, rank in enumerate(_doubled_ranks(row)):
             sums[i] += rank
-    mean_sum = Decimal(m * (n + 1)) / 2
-    s = sum(((r - mean_sum) ** 2 for r in sums), ZERO)
-    denominator = Decimal(m * m * (n**3 - n) - m * sum(_tie_term(row) for row in matrix))
+    centre = m * (n + 1)
+    s4 = sum((r - centre) ** 2 for r in sums)
+    denominator = m * m * (n**3 - n) - m * sum(_tie_term(row) for row in matrix)
     if denominator == 0:
         return None
-    return 12 * s / denominator
+    return Decimal(3 * s4) / Decimal(denominator)  # 12·(s4 / 4) / denominator
 
 
 @dataclass(frozen=True)
@@ -113,17 +114,27 @@ class Aggregate:
 
 
 def aggregate(application: int, totals: Mapping[object, Decimal], *, trim_min: int = 5, margin: Decimal) -> Aggregate:
-    values = list(totals.values())
-    plain, kept = mean(values), trimmed_mean(values, trim_min)
+    """Everything of one application in one pass over its sorted totals (the same figures as mean(),
+    trimmed_mean(), spread() and outliers(); the ranking of 10,000 applications calls this 10,000 times)."""
+    values = sorted(totals.values())
+    n = len(values)
+    if not n:
+        return Aggregate(application, (), None, None, None, (), None, None)
+    whole = sum(values, ZERO)
+    plain = whole / n
+    kept = (whole - values[0] - values[-1]) / (n - 2) if trim_min and n >= max(trim_min, 3) else plain
+    # |t − (whole − t)/(n − 1)| > margin, multiplied out by n − 1: no division, exact.
+    bound = margin * (n - 1)
+    flagged = tuple(k for k, t in totals.items() if abs(n * t - whole) > bound) if n >= 3 else ()
     return Aggregate(
         application=application,
-        totals=tuple(sorted(values)),
+        totals=tuple(values),
         mean=plain,
         trimmed_mean=kept,
-        spread=spread(values),
-        outliers=tuple(outliers(totals, margin)),
+        spread=values[-1] - values[0],
+        outliers=flagged,
         value=kept,
-        lowest=min(values) if values else None,
+        lowest=values[0],
     )
 
 

@@ -347,9 +347,9 @@ def ranking_out(result) -> dict:
         rows.append(
             {
                 "position": row["position"],
-                "application": application.pk,
-                "receipt_no": application.receipt_no,
-                "enterprise": application.enterprise.name,
+                "application": application["id"],
+                "receipt_no": application["receipt_no"],
+                "enterprise": application["enterprise"],
                 "mean": _num(selectors.aggregation.q(agg.mean)),
                 "trimmed_mean": _num(selectors.aggregation.q(agg.trimmed_mean)),
                 "spread": _num(agg.spread),

@@ -235,3 +235,29 @@ def test_the_demo_rubric_and_call_copy_copies_it(cast, call):
     assert [(c.code, c.max_points, c.guidance) for c in copied.criteria.all()] == [
         (c.code, c.max_points, c.guidance) for c in rubric.criteria.all()
     ]
+
+
+def test_manage_redraw_reproduces_the_stored_draw(cast, call):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    for _ in range(3):
+        quick_application(call)
+    pool_of(6)
+    panel = drawn(cast, call, size=3, seed=777)
+    out = StringIO()
+    call_command("redraw", call=call.code, category="demonstration", stdout=out)
+    assert "seed 777" in out.getvalue() and "identical to the stored draw" in out.getvalue()
+    # a conflict's replacement does not make the draw differ (only the initial seats are compared)
+    first = panel.assignments.select_related("expert__user").first()
+    services.assignment_declare(actor=first.expert.user, assignment=first, conflict=True, note="曾任顾问")
+    call_command("redraw", call=call.code, category="demonstration", stdout=StringIO())
+    other = StringIO()
+    call_command("redraw", call=call.code, category="demonstration", seed=778, stdout=other)
+    assert "seed 778" in other.getvalue()
+    # a recorded seed that does not give the stored seats (tampering) is reported and fails
+    Panel.objects.filter(pk=panel.pk).update(seed=1)
+    with pytest.raises(CommandError):
+        call_command("redraw", call=call.code, category="demonstration", stdout=StringIO())
