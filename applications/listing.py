@@ -9,7 +9,7 @@ role name; the list page, the dashboards and the application page's breadcrumb r
 
 Lists are filtered, searched, sorted and paginated here too (`ListQuery`, `filter_applications`, `paginate`),
 for the staff list at /applications/, `GET /api/v1/applications` and the county queue (reviews/queue.py adds
-what only the review knows: which bureau still owes an opinion). A page is two queries (count, rows) whatever
+what only the review knows: which bureau still owes an opinion). A page is three queries (count, keys, rows) whatever
 the number of applications; the rows' actions are computed from the rules without queries.
 """
 
@@ -298,14 +298,21 @@ class ListPage:
 
 
 def paginate(qs: QuerySet, query: ListQuery, *, clamp: bool = False) -> ListPage:
-    """Two queries: the count and one page. Pages (clamp) show the last page for a page past the end; the API
-    answers an empty page, so a client walking `next` never sees a row twice."""
+    """Three queries whatever the size: the count, the page's keys, the page's rows.
+
+    The keys are sorted on the narrow application rows alone; the joins (call, category, enterprise, region)
+    and the annotations (reviews: owes, flag count) are then computed for the page's rows only — asked in one
+    query, PostgreSQL would join every row and evaluate the annotations of every row up to the offset.
+    Pages (clamp) show the last page for a page past the end; the API answers an empty page, so a client
+    walking `next` never sees a row twice."""
     count = qs.count()
     page = query.page
     if clamp:
         page = min(page, max(1, -(-count // query.page_size)))
     start = (page - 1) * query.page_size
-    items = list(qs[start : start + query.page_size]) if start < count else []
+    keys = list(qs.values_list("pk", flat=True)[start : start + query.page_size]) if start < count else []
+    rows = {row.pk: row for row in qs.order_by().filter(pk__in=keys)} if keys else {}
+    items = [rows[pk] for pk in keys if pk in rows]
     return ListPage(count=count, page=page, page_size=query.page_size, items=items)
 
 

@@ -87,7 +87,7 @@ def queue_row(application: Application) -> QueueRow:
 
 
 def queue_page(user: User, query: listing.ListQuery, *, clamp: bool = True) -> tuple[listing.ListPage, list[QueueRow]]:
-    """One page of the queue (count + rows: two queries) and its rows with the bureaus that owe an opinion.
+    """One page of the queue (count, keys, rows: three queries) and its rows with the bureaus that owe an opinion.
     The page shows the last page for one past the end (clamp); the API answers an empty page."""
     qs = listing.filter_applications(queue_queryset(user), query)
     owes = query.extra.get(OWES_PARAM)
