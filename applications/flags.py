@@ -365,8 +365,8 @@ def _figure_text(problem):
 
 
 def describe(flag: ApplicationFlag, *, other: dict | None) -> str:
-    """Why, in the active language; `other` = {"enterprise", "receipt_no"} when the reader may see the other
-    application, else None ("另一家企业")."""
+    """Why, in the active language; `other` = {"enterprise", "receipt_no", "category"} when the reader may see
+    the other application, else None ("另一家企业")."""
     d, kind = flag.details or {}, flag.kind
     whose = (
         _("%(enterprise)s 的申报书（%(receipt)s）")
@@ -406,7 +406,10 @@ def describe(flag: ApplicationFlag, *, other: dict | None) -> str:
         return outside_yangzhou_hint(d.get("uscc", ""), for_reviewer=True) or ""
     if kind == "both_categories":
         if other:
-            return _("该企业在本批次还提交了另一个类别的申报书（%(receipt)s）。") % {"receipt": other["receipt_no"]}
+            return _("该企业在本批次还提交了“%(category)s”类别的申报书（%(receipt)s）。") % {
+                "category": other["category"],
+                "receipt": other["receipt_no"],
+            }
         return _("该企业在本批次还提交了另一个类别的申报书。")
     return flag.message
 
@@ -418,12 +421,12 @@ def may_see_flags(user, application) -> bool:
 def flags_for(user, application: Application) -> list[dict]:
     """The flags of `application` shaped for display, [] for anyone who may not see them (enterprises).
 
-    Each: kind, label, message (active language), other = {id, receipt_no, enterprise, url} when the reader may
-    see the other application, None otherwise; computed_at."""
+    Each: id, kind, label, message (active language), other = {id, receipt_no, enterprise, category, url} when
+    the reader may see the other application, None otherwise; computed_at."""
     if not may_see_flags(user, application):
         return []
     flags = ApplicationFlag.objects.filter(application=application).select_related(
-        "other_application__enterprise", "other_application__call", "other_application__region"
+        "other_application__enterprise", "other_application__category"
     )
     shown = []
     for flag in flags:
@@ -434,6 +437,7 @@ def flags_for(user, application: Application) -> list[dict]:
                 "id": other.pk,
                 "receipt_no": other.receipt_no,
                 "enterprise": other.enterprise.name,
+                "category": other.category.name,
                 "url": reverse("applications:detail", args=[other.pk]),
             }
         shown.append(

@@ -201,6 +201,9 @@ def test_enterprise_applying_in_both_categories(cast, call):
     n = submit(cast.enterprise_a, call, "new_product")
     assert [f.other_application_id for f in flags_of(a, "both_categories")] == [n.pk]
     assert [f.other_application_id for f in flags_of(n, "both_categories")] == [a.pk]
+    (row,) = flags_for(cast.hanjiang_industry, a)
+    assert row["other"]["id"] == n.pk and n.category.name in row["message"] and n.receipt_no in row["message"]
+    assert flags_of(a, "both_categories")[0].message == "该企业在本批次还提交了另一个类别的申报书。"
 
 
 # ------------------------------------------------------------------------------------------- who sees what
@@ -325,3 +328,18 @@ def test_command(cast, pair, call):
     assert set(FlagKey.objects.values_list("application_id", "kind", "value", "label")) == keys
     with pytest.raises(CommandError):
         call_command("recompute_flags", "--call", "999999", stdout=StringIO())
+
+
+def test_a_county_reviewer_sees_the_name_of_an_enterprise_of_its_own_unit(cast, call):
+    from accounts.models import User
+    from tests.factories import OrganisationFactory, UserFactory
+
+    neighbour = UserFactory(
+        username="ent_c", role=User.Role.ENTERPRISE, organisation=OrganisationFactory(name="丙企业（邗江）有限公司")
+    )
+    a = submit(cast.enterprise_a, call)
+    c = submit(neighbour, call)
+    rows = flags_for(cast.hanjiang_finance, a)
+    assert rows and all(row["other"]["id"] == c.pk for row in rows)
+    assert "丙企业（邗江）有限公司" in rows[0]["message"] and c.receipt_no in rows[0]["message"]
+    assert flags_for(cast.guangling_finance, a) == []
