@@ -42,9 +42,10 @@ def versions_diff(application, *, from_version: int, to_version: int) -> dict:
     return diff.diff_snapshots(before, after, definition=definition_for_application(application))
 
 
-def latest_change(application) -> dict | None:
-    """After a resubmission: the diff from the version before (the one returned) to the latest; else None."""
-    versions = [s.version for s in snapshot_versions(application)]
+def latest_change(application, *, versions: list[Snapshot] | None = None) -> dict | None:
+    """After a resubmission: the diff from the version before (the one returned) to the latest; else None.
+    `versions` are snapshot_versions() when the caller has them already."""
+    versions = [s.version for s in (snapshot_versions(application) if versions is None else versions)]
     if len(versions) < 2:
         return None
     return versions_diff(application, from_version=versions[-2], to_version=versions[-1])

@@ -67,7 +67,7 @@ def _diff(request, application, versions):
             return selectors_detail.versions_diff(application, from_version=wanted[0], to_version=wanted[1])
         except DomainError as exc:
             messages.error(request, exc.message)
-    return selectors_detail.latest_change(application) if len(versions) > 1 else None
+    return selectors_detail.latest_change(application, versions=versions)
 
 
 def _page(request, application, *, opinion_form=None, city_form=None, status=200):

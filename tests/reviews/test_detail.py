@@ -118,6 +118,23 @@ def test_a_credit_code_issued_outside_yangzhou_is_hinted_to_the_reviewer(client,
     assert 'id="uscc-hint"' in html and "110105" in html
 
 
+def test_an_administrator_on_a_draft_reads_that_nothing_was_submitted(client, cast):
+    from tests.applications.core_helpers import complete, make_call
+
+    application = complete(cast.enterprise_a, make_call())
+    response = _login(client, cast.admin).get(_url(application))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "尚未提交，没有可审核的内容。" in html and 'name="decision"' not in html
+
+
+def test_the_page_in_english(client, cast, settings):
+    application = _resubmitted(cast)
+    _login(client, cast.hanjiang_finance).cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(_url(application))
+    assert response.status_code == 200 and 'lang="en"' in response.content.decode()
+
+
 def test_anonymous_is_sent_to_login(client, cast):
     application = submitted(cast)
     response = client.get(_url(application))
