@@ -7,6 +7,7 @@ endpoints answer 403 to anyone else.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import rules
@@ -149,8 +150,8 @@ def criterion_out(c) -> dict:
     return {
         "code": c.code,
         "title": c.title,
-        "max_points": _num(c.max_points.normalize()),
-        "step": _num(c.step.normalize()),
+        "max_points": services.points_text(c.max_points),
+        "step": services.points_text(c.step),
         "guidance": c.guidance,
     }
 
@@ -161,7 +162,7 @@ def rubric_out(category) -> dict:
     return {
         "category": category.code,
         "criteria": [criterion_out(c) for c in criteria],
-        "total_points": _num(sum((c.max_points for c in criteria), 0)),
+        "total_points": services.points_text(sum((c.max_points for c in criteria), Decimal("0"))),
         "locked": rubric.locked_at is not None,
         "locked_reason": rubric_locked_reason(rubric),
     }

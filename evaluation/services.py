@@ -373,6 +373,11 @@ def _replace(assignment: Assignment) -> Assignment | None:
 # ---------------------------------------------------------------------------------------------- scores
 
 
+def points_text(value: Decimal) -> str:
+    """35.00 → "35", 0.50 → "0.5", 100 → "100" (never "1E+2")."""
+    return format(value.normalize(), "f")
+
+
 def _points(raw) -> Decimal | None:
     if isinstance(raw, bool) or raw is None or raw == "":
         return None
@@ -411,7 +416,7 @@ def score_check(criteria, scores, *, complete: bool) -> tuple[dict[str, Decimal]
                 {
                     "field": f"scores.{c.code}",
                     "message": _("“%(title)s”的得分应在 0 到 %(max)s 分之间。")
-                    % {"title": c.title, "max": c.max_points.normalize()},
+                    % {"title": c.title, "max": points_text(c.max_points)},
                 }
             )
         elif value % c.step:
@@ -419,7 +424,7 @@ def score_check(criteria, scores, *, complete: bool) -> tuple[dict[str, Decimal]
                 {
                     "field": f"scores.{c.code}",
                     "message": _("“%(title)s”的得分应为 %(step)s 分的整数倍。")
-                    % {"title": c.title, "step": c.step.normalize()},
+                    % {"title": c.title, "step": points_text(c.step)},
                 }
             )
         else:

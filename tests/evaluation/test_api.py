@@ -187,3 +187,91 @@ def test_ranking_api(client, cast, api_token):
         ).status_code
         == 403
     )
+
+
+def test_settings_and_rubric_api(client, cast, api_token):
+    from evaluation import services
+
+    call = make_call()
+    city, expert = api_token(cast.city_officer), api_token(cast.expert)
+    url = f"/api/v1/calls/{call.pk}/evaluation-settings"
+    assert client.get(url, **expert).status_code == 403
+    assert client.get(url, **city).json() == {
+        "anonymise": True,
+        "recuse_same_region": False,
+        "trim_min_scores": 5,
+        "outlier_margin": "15.00",
+        "default_panel_size": 5,
+    }
+    assert _json(client, "patch", url, expert, {"trim_min_scores": 4})[0] == 403
+    status, body = _json(client, "patch", url, city, {"trim_min_scores": 2, "default_panel_size": 20})
+    assert status == 422 and {e["field"] for e in body["errors"]} == {"default_panel_size"}
+    status, body = _json(client, "patch", url, city, {"trim_min_scores": 4, "recuse_same_region": True})
+    assert status == 200 and body["trim_min_scores"] == 4 and body["recuse_same_region"] is True
+
+    rubric_url = f"/api/v1/calls/{call.pk}/rubric"
+    assert client.get(rubric_url, **expert).status_code == 403
+    rubrics = client.get(rubric_url, **city).json()
+    assert [r["total_points"] for r in rubrics] == ["100", "100"] and not rubrics[0]["locked"]
+    rows = {
+        "criteria": [{"code": "a", "title": "甲", "max_points": "60"}, {"code": "b", "title": "乙", "max_points": "40"}]
+    }
+    assert _json(client, "put", f"{rubric_url}/demonstration", expert, rows)[0] == 403
+    status, body = _json(client, "put", f"{rubric_url}/demonstration", city, rows)
+    assert status == 200 and [(c["code"], c["max_points"]) for c in body["criteria"]] == [("a", "60"), ("b", "40")]
+    # scoring starts: the rubric and the recusal settings are locked
+    quick_application(call)
+    pool_of(3)
+    panel = services.panel_draw(
+        actor=cast.city_officer, call=call, category=call.categories.get(code="demonstration"), size=3
+    )
+    assert _json(client, "patch", url, city, {"recuse_same_region": False})[0] == 409
+    first = panel.assignments.select_related("expert__user").first()
+    services.assignment_declare(actor=first.expert.user, assignment=first, conflict=False)
+    services.score_save(actor=first.expert.user, assignment=first, scores={"a": 10})
+    status, body = _json(client, "put", f"{rubric_url}/demonstration", city, rows)
+    assert status == 409 and "已开始评分" in body["errors"][0]["message"]
+
+
+def test_reopen_api(client, cast, api_token):
+    from evaluation import services
+
+    call = make_call()
+    quick_application(call)
+    pool_of(3)
+    panel = services.panel_draw(
+        actor=cast.city_officer, call=call, category=call.categories.get(code="demonstration"), size=3
+    )
+    first = panel.assignments.select_related("expert__user").first()
+    services.assignment_declare(actor=first.expert.user, assignment=first, conflict=False)
+    services.score_save(actor=first.expert.user, assignment=first, scores=FULL, comment="好", submit=True)
+    url = f"/api/v1/assignments/{first.pk}/reopen"
+    assert _json(client, "post", url, api_token(first.expert.user), {"reason": "x"})[0] == 403
+    assert _json(client, "post", url, api_token(cast.city_officer), {"reason": ""})[0] == 422
+    status, body = _json(client, "post", url, api_token(cast.city_officer), {"reason": "请复核第二项"})
+    assert status == 200 and body["score"]["locked"] is False
+    assert _json(client, "post", url, api_token(cast.city_officer), {"reason": "再退"})[0] == 409
+
+
+def test_ranking_reads_a_constant_number_of_queries(cast, django_assert_max_num_queries):
+    from evaluation import selectors, services
+
+    def setup(n):
+        call = make_call()
+        for _ in range(n):
+            quick_application(call)
+        category = call.categories.get(code="demonstration")
+        panel = services.panel_draw(actor=cast.city_officer, call=call, category=category, size=3, seed=n)
+        for assignment in panel.assignments.select_related("expert__user"):
+            services.assignment_declare(actor=assignment.expert.user, assignment=assignment, conflict=False)
+            services.score_save(
+                actor=assignment.expert.user, assignment=assignment, scores=FULL, comment="好", submit=True
+            )
+        return call, category
+
+    pool_of(3)
+    small, big = setup(1), setup(4)
+    with django_assert_max_num_queries(3):
+        assert len(selectors.ranking(*small)["rows"]) == 1
+    with django_assert_max_num_queries(3):
+        assert len(selectors.ranking(*big)["rows"]) == 4
