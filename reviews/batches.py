@@ -219,7 +219,8 @@ def unit_abbreviation(region: Region) -> str:
 
 
 def batch_number(region: Region, year: int, sequence: int) -> str:
-    return _("%(unit)s工信〔%(year)d〕%(n)d号") % {"unit": unit_abbreviation(region), "year": year, "n": sequence}
+    # An identifier printed on the letter, never translated.
+    return f"{unit_abbreviation(region)}工信〔{year}〕{sequence}号"
 
 
 def _next_sequence(region, year) -> int:
@@ -244,7 +245,10 @@ def batch_assemble(*, actor, application_ids) -> Batch:
     if not allowed(actor, "reviews.add_batch") or _region_id(actor) is None:
         raise PermissionDeniedError(_("只有县区工信、财政部门的审核人员可以组建上报批次。"))
     ids = _clean_ids(application_ids)
-    with translation.override("zh-hans"):  # the documents and the number are official Chinese papers
+    _accepted, errors = refusals(actor, ids)  # said in the reader's language; the papers below are Chinese
+    if errors:
+        raise DomainError(errors[0]["message"], errors=errors)
+    with translation.override("zh-hans"):  # the documents, their opinions and the audit text are official Chinese
         for _attempt in range(3):
             plan = _plan(actor, ids)
             rendered = _render(plan)

@@ -292,3 +292,24 @@ def test_the_picker_refuses_with_the_reasons(cast, client):
     assert "申报书 987654：不存在或无权查看。" in response.content.decode()
     client.force_login(cast.enterprise_a)
     assert client.get(reverse("reviews:batch_new")).status_code == 403
+
+
+def test_a_number_taken_while_rendering_renders_again_with_the_next(cast, monkeypatch):
+    first, second = recommended_in_unit(cast, 2)
+    real_render, calls = batches._render, []
+
+    def render_while_another_batch_is_made(plan):
+        calls.append(plan["letter"].number)
+        if len(calls) == 1:  # another reviewer of the unit finishes a batch meanwhile
+            monkeypatch.setattr(batches, "_render", real_render)
+            assembled(cast, [second], by="hanjiang_finance")
+            monkeypatch.setattr(batches, "_render", render_while_another_batch_is_made)
+        return real_render(plan)
+
+    monkeypatch.setattr(batches, "_render", render_while_another_batch_is_made)
+    batch = assembled(cast, [first])
+    year = _year()
+    assert calls == [f"邗工信〔{year}〕1号", f"邗工信〔{year}〕2号"]
+    assert batch.number == f"邗工信〔{year}〕2号"
+    letter = batches.read_document(batches.document_of(batch, Kind.LETTER_PDF))
+    assert batch.documents.filter(seals=0).count() == 4 and letter.startswith(b"%PDF-")
