@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.http import Http404
 
+from applications.forms import snapshot_form
 from applications.models import Application
 from evaluation import aggregation
 from evaluation.models import Assignment, EvaluationSettings, Expert, Panel, Score
@@ -138,7 +139,7 @@ def application_for_expert(assignment: Assignment, *, anonymise: bool) -> dict |
         "category": application.category.code,
         "category_name": application.category.name,
         "snapshot_version": frozen.get("version"),
-        "form": frozen.get("form") or {},
+        "form": snapshot_form(frozen) if frozen else {},  # old snapshots: their 2018 keys read as today's
         "derived": frozen.get("derived") or {},
         "enterprise": {k: enterprise.get(k) for k in ENTERPRISE_FACTS},
         "materials": [

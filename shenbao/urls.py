@@ -13,6 +13,7 @@ urlpatterns = [
     path("enterprise/", include("enterprises.urls")),
     path("applications/", include("applications.urls")),
     path("review/", include("reviews.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("inbox/", include("notifications.urls")),
     path("", include("applications.urls_public")),
     path("", include("reviews.seals.urls")),
