@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import rules
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from core.errors import DomainError, PermissionDeniedError
-from evaluation import selectors, services
+from evaluation import pool_xlsx, selectors, services
 from evaluation.models import Assignment, Expert
 from programmes.models import Call
 from programmes.rubric import ensure_rubric, rubric_locked_reason, rubric_save
@@ -101,6 +103,38 @@ def list_experts(request):
 def create_expert(request, payload: ExpertIn):
     expert = services.expert_create(actor=request.user, data=payload.dict())
     return 201, expert_out(expert)
+
+
+@router.post("/experts/import", summary="从 Excel 导入专家库（市级管理员；有问题时逐行列出，不导入任何一行）")
+def import_experts(request):
+    _city(request, "evaluation.manage_experts")
+    file = request.FILES.get("file")  # multipart, as the materials' upload
+    if file is None:
+        raise DomainError(_("请选择要导入的 .xlsx 文件。"), field="file")
+    if file.size > 5 * 1024 * 1024:
+        raise DomainError(_("文件不能超过 5 MB。"), field="file")
+    return services.experts_import(actor=request.user, content=file.read())
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@router.get("/experts/template.xlsx", summary="专家库导入模板（市级管理员）")
+def experts_template(request):
+    _city(request, "evaluation.manage_experts")
+    return _xlsx(pool_xlsx.template_bytes(), "专家库导入模板.xlsx")
+
+
+@router.get("/experts/export.xlsx", summary="导出专家库（市级管理员）")
+def experts_export(request):
+    _city(request, "evaluation.manage_experts")
+    return _xlsx(pool_xlsx.export_bytes(services.experts_export_rows()), "专家库.xlsx")
 
 
 @router.patch("/experts/{expert_id}", summary="修改专家信息、停用或启用（市级管理员）")

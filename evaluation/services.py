@@ -3,6 +3,7 @@ a conflict), scores (revised until submitted, then locked) and the city's reopen
 
 from __future__ import annotations
 
+import re
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -497,3 +498,131 @@ def score_reopen(*, actor, assignment: Assignment, reason: str) -> Score:
             comment=reason,
         )
     return score
+
+
+# ---------------------------------------------------------------------------------------------- xlsx import
+
+_YES, _NO = {"", "是", "在库", "yes", "y", "true", "1"}, {"否", "停用", "no", "n", "false", "0"}
+
+
+def _row_values(cells: dict, errors: list) -> dict:
+    """A sheet row's texts as expert_create's data: labels to codes, region names to codes, 是/否 to booleans."""
+    data = dict(cells)
+    fields = {code: code for code in EXPERT_FIELDS.codes} | {
+        str(EXPERT_FIELDS.label(c)): c for c in EXPERT_FIELDS.codes
+    }
+    fields |= {msgid: code for code, msgid in EXPERT_FIELDS.msgids.items()}
+    data["field"] = fields.get(cells.get("field", ""), cells.get("field", "") or "")
+    region = cells.get("region", "")
+    if region:
+        found = Region.objects.filter(code=region).first() or next(
+            (r for r in Region.objects.all() if region in (r.name, _(r.name))), None
+        )
+        data["region"] = found.code if found else region
+    else:
+        data["region"] = None
+    active = (cells.get("active") or "").strip().lower()
+    if active not in _YES | _NO:
+        errors.append({"field": "active", "message": _("“在库”应填写“是”或“否”。")})
+    data["active"] = active in _YES
+    return data
+
+
+def experts_import(*, actor, content: bytes) -> dict:
+    """Import the pool from a sheet (pool_xlsx.COLUMNS): new login names become experts with their accounts,
+    existing experts are updated. Every row's problems are listed (422, field `rows.<row>.<column>`) and then
+    nothing is imported; otherwise all rows in one transaction and one audit event."""
+    from evaluation import pool_xlsx
+
+    _require(actor, "evaluation.manage_experts", message=_("只有市级管理员可以管理专家库。"))
+    sheet = pool_xlsx.read(content)
+    problems = list(sheet.problems)
+    if not sheet.rows and not problems:
+        problems.append({"field": "file", "message": _("表格中没有专家数据。")})
+    seen_users, seen_mobiles, plans = {}, {}, []
+    for number, cells in sheet.rows:
+        errors: list[dict] = []
+        data = _row_values(cells, errors)
+        username, mobile = data.get("username", ""), data.get("mobile") or None
+        existing = User.objects.filter(username=username).select_related("expert").first() if username else None
+        if not username:
+            errors.append({"field": "username", "message": _("请填写登录名。")})
+        elif username in seen_users:
+            errors.append(
+                {"field": "username", "message": _("登录名与第 %(n)s 行重复。") % {"n": seen_users[username]}}
+            )
+        elif existing is not None and not hasattr(existing, "expert"):
+            errors.append({"field": "username", "message": _("登录名 %(u)s 已被其他账户使用。") % {"u": username}})
+        seen_users.setdefault(username, number)
+        if not data.get("display_name"):
+            errors.append({"field": "display_name", "message": _("请填写专家姓名。")})
+        if mobile:
+            if not re.fullmatch(r"1[3-9]\d{9}", mobile):
+                errors.append({"field": "mobile", "message": _("请输入有效的 11 位中国大陆手机号码。")})
+            elif mobile in seen_mobiles:
+                errors.append(
+                    {"field": "mobile", "message": _("手机号码与第 %(n)s 行重复。") % {"n": seen_mobiles[mobile]}}
+                )
+            elif User.objects.filter(mobile=mobile).exclude(username=username).exists():
+                errors.append({"field": "mobile", "message": _("手机号码 %(m)s 已被使用。") % {"m": mobile}})
+            seen_mobiles.setdefault(mobile, number)
+        clean = _clean_expert(data, errors)
+        for error in errors:
+            problems.append(
+                {
+                    "field": f"rows.{number}.{error['field']}",
+                    "message": _("第 %(row)s 行：%(message)s") % {"row": number, "message": error["message"]},
+                }
+            )
+        plans.append((existing, data, clean))
+    if problems:
+        raise DomainError(
+            _("导入未完成：共 %(n)s 个问题，未导入任何专家。请修改后重新上传。") % {"n": len(problems)}, errors=problems
+        )
+    created, updated = [], []
+    pool = Organisation.objects.get(kind=Organisation.Kind.EXPERT_POOL)
+    with transaction.atomic():
+        for existing, data, clean in plans:
+            if existing is None:
+                user = User(
+                    username=data["username"],
+                    display_name=data["display_name"],
+                    mobile=data.get("mobile") or None,
+                    role=User.Role.EXPERT,
+                    organisation=pool,
+                )
+                user.set_unusable_password()
+                user.save()
+                Expert.objects.create(user=user, **clean)
+                created.append(user.username)
+            else:
+                User.objects.filter(pk=existing.pk).update(
+                    display_name=data["display_name"], mobile=data.get("mobile") or existing.mobile
+                )
+                Expert.objects.filter(pk=existing.expert.pk).update(**clean)
+                updated.append(existing.username)
+        audit_record(
+            action="expert.import",
+            actor=actor,
+            summary=_("导入专家库：新增 %(c)s 位，更新 %(u)s 位") % {"c": len(created), "u": len(updated)},
+            data={"created": created, "updated": updated},
+        )
+    return {"created": len(created), "updated": len(updated)}
+
+
+def experts_export_rows() -> list[dict]:
+    return [
+        {
+            "username": e.user.username,
+            "display_name": e.user.display_name,
+            "mobile": e.user.mobile or "",
+            "field": str(e.get_field_display()),
+            "employer_name": e.employer_name,
+            "employer_credit_code": e.employer_credit_code,
+            "region": e.region.name if e.region_id else "",
+            "title": e.title,
+            "contact": e.contact,
+            "active": _("是") if e.active else _("否"),
+        }
+        for e in selectors.experts_list()
+    ]
