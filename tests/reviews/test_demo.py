@@ -21,7 +21,7 @@ def test_every_review_state_in_both_units(demo):
     for application in Application.objects.filter(receipt_no__isnull=False):
         states.setdefault(application.region_id, set()).add(application.status)
     assert {"submitted", "county_review", "returned", "recommended"} <= states["321003"]
-    assert {"submitted", "county_review", "returned", "not_recommended"} <= states["321002"]
+    assert {"submitted", "county_review", "returned", "not_recommended", "recommended", "forwarded"} <= states["321002"]
     assert Application.objects.filter(receipt_no__isnull=False).count() == len(DEMO_REVIEW_ENTERPRISES)
     # The two complete drafts of the applicant half stay drafts.
     assert (
@@ -52,3 +52,14 @@ def test_staff_have_work(client, demo, username, actions):
         if answer.status_code == 200:
             offered |= {a["action"] for a in answer.json()}
     assert actions <= offered
+
+
+def test_a_sealed_batch_was_forwarded_to_the_city(client, demo):
+    from reviews import batches
+    from reviews.models import Batch
+
+    batch = Batch.objects.get()
+    assert batch.forwarded_at is not None and batch.region_id == "321002"
+    assert batches.verification_of(batch)["valid"]
+    client.force_login(User.objects.get(username="city_officer"))
+    assert client.get(f"/review/batches/{batch.pk}/").status_code == 200
