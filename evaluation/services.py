@@ -19,7 +19,7 @@ from audit.services import audit_record
 from core.errors import Conflict, DomainError, PermissionDeniedError
 from enterprises.uscc import InvalidCreditCode, normalise
 from evaluation import draw as draw_mod
-from evaluation import recusal, selectors
+from evaluation import messages, recusal, selectors
 from evaluation.models import Assignment, EvaluationSettings, Expert, Panel, Score
 from programmes.models import Call, Category
 from programmes.rubric import ensure_rubric, rubric_lock
@@ -259,7 +259,7 @@ def panel_draw(*, actor, call: Call, category: Category, size: int | None = None
                 )
         except IntegrityError as exc:
             raise Conflict(_("该类别已抽取专家组。")) from exc
-        Assignment.objects.bulk_create(
+        seats = Assignment.objects.bulk_create(
             Assignment(panel=panel, application_id=s.application, expert_id=s.expert, position=s.position)
             for s in result.seats
         )
@@ -281,6 +281,10 @@ def panel_draw(*, actor, call: Call, category: Category, size: int | None = None
                 "seats": [[s.application, s.expert] for s in result.seats],
             },
         )
+        experts = Expert.objects.select_related("user").in_bulk([s.expert for s in result.seats])
+        for seat in seats:
+            seat.expert = experts[seat.expert_id]
+        messages.assignments_given(seats)
     return panel
 
 
@@ -362,13 +366,15 @@ def _replace(assignment: Assignment) -> Assignment | None:
     )
     if seat is None:
         return None
-    return Assignment.objects.create(
+    replacement = Assignment.objects.create(
         panel=panel,
         application=assignment.application,
         expert_id=seat.expert,
         position=seat.position,
         replaces=assignment,
     )
+    messages.assignments_given([replacement])
+    return replacement
 
 
 # ---------------------------------------------------------------------------------------------- scores

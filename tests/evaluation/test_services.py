@@ -261,3 +261,19 @@ def test_manage_redraw_reproduces_the_stored_draw(cast, call):
     Panel.objects.filter(pk=panel.pk).update(seed=1)
     with pytest.raises(CommandError):
         call_command("redraw", call=call.code, category="demonstration", stdout=StringIO())
+
+
+def test_drawn_experts_and_a_replacement_are_told(cast, call):
+    from notifications.models import Message
+
+    for _ in range(2):
+        quick_application(call)
+    pool_of(4)
+    panel = drawn(cast, call, size=3)
+    messages = Message.objects.filter(kind="evaluation.assigned")
+    assert messages.count() == 3  # one per expert, not one per seat
+    assert "共 2 份申报书" in messages.first().body and messages.first().link == "/evaluation/"
+    first = panel.assignments.select_related("expert__user").first()
+    services.assignment_declare(actor=first.expert.user, assignment=first, conflict=True, note="曾任顾问")
+    replacement = Assignment.objects.get(replaces=first)
+    assert Message.objects.filter(kind="evaluation.assigned", recipient=replacement.expert.user).count() == 1
