@@ -294,7 +294,9 @@ def test_api_withdrawn(client, cast, lifecycle):
 
 
 def test_api_returned(client, cast, lifecycle):
-    application = services.transition(application=lifecycle, action="return", actor=cast.hanjiang_industry)
+    application = services.transition(
+        application=lifecycle, action="return", actor=cast.hanjiang_industry, comment="材料不全"
+    )
     body = api(client, application.digest).json()
     assert body["status"] == "returned"
     assert body["returned_at"] == event_time(application, "application.return").isoformat()
