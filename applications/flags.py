@@ -35,6 +35,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from applications import derived
 from applications.forms.legacy import snapshot_form
@@ -63,13 +64,13 @@ SUMMED_FIGURES = {
     ),
     "new_product": ("rd_investment_total_yuan",),
 }
-FIGURE_MSGIDS = {
-    "investment_total_yuan": "投入总额",
-    "investment_by_area_yuan": "按方向的投入合计",
-    "investment_by_year_yuan": "按年度的投入合计",
-    "online_sales_yuan": "线上交易额合计",
-    "total_sales_yuan": "销售总额合计",
-    "rd_investment_total_yuan": "研发投入总额",
+FIGURE_MSGIDS = {  # marked for extraction, translated when shown
+    "investment_total_yuan": gettext_noop("投入总额"),
+    "investment_by_area_yuan": gettext_noop("按方向的投入合计"),
+    "investment_by_year_yuan": gettext_noop("按年度的投入合计"),
+    "online_sales_yuan": gettext_noop("线上交易额合计"),
+    "total_sales_yuan": gettext_noop("销售总额合计"),
+    "rd_investment_total_yuan": gettext_noop("研发投入总额"),
 }
 # Who sees flags: the reviewers who may see the application and administrators; never an enterprise.
 sees_flags = county_of_application | city_of_application | ADMIN
