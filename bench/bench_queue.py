@@ -11,7 +11,7 @@ Default database: a fresh PostgreSQL database `h_queue_bench` on 127.0.0.1 (drop
 `--database-url` uses the one given instead (it must be empty: it is migrated and filled), `--sqlite` a
 throwaway SQLite file. Targets (issue 9): p95 < 150 ms and at most 12 queries per list page.
 
-Usage: .venv/bin/python bench/bench_queue.py [--applications 10000] [--requests 60] [--sqlite]
+Usage: .venv/bin/python bench/bench_queue.py [--applications 10000] [--requests 60] [--sqlite] [--reuse]
 Record the figures in docs/performance.md ("Review lists").
 """
 
@@ -43,6 +43,8 @@ def prepare_env(args):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
     if args.sqlite:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    elif args.reuse:
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
     elif args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     else:
@@ -237,6 +239,7 @@ def main():
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help=f"measure again on {PG_NAME} as a previous run left it")
     args = parser.parse_args()
     prepare_env(args)
 
@@ -257,7 +260,15 @@ def main():
     from applications.models import Application
 
     t0 = time.perf_counter()
-    cast = build(args.applications)
+    if args.reuse:
+        from accounts.models import User
+        from reviews.models import CountyOpinion
+
+        county_user = User.objects.get(username=f"county_industry_{HANJIANG}")
+        cast = {"county": county_user, "city": User.objects.get(username="city_bench")}
+        cast["opinions"] = CountyOpinion.objects.count()
+    else:
+        cast = build(args.applications)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

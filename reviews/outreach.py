@@ -5,7 +5,8 @@ with an unsubmitted application.
 Reviewers never read a draft here: only whether an application exists and its state. Eligibility "by profile"
 is the common checks of the notice (region, tax, legal person, years, declarations, size class) on the
 enterprise profile — what the enterprise dashboard calls 基本条件 — computed in Python for every profile of the
-unit in one pass (two queries); above `ELIGIBILITY_CAP` profiles the rest are counted as not judged.
+unit in one pass (two queries), remembered in the cache per profile version; above `ELIGIBILITY_CAP`
+profiles the rest are counted as not judged (the page says so).
 
 A reminder goes to each enterprise at most once a day (Asia/Shanghai): the audit events of earlier reminders are
 the record, read under a row lock on the enterprises so two reviewers clicking together send one.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -32,6 +34,7 @@ from audit.models import Event
 from audit.services import audit_record
 from core.errors import DomainError, PermissionDeniedError
 from enterprises import eligibility as el
+from enterprises import sizeclass
 from enterprises.models import EnterpriseProfile
 from enterprises.selectors import enterprise_facts
 from notifications.selectors import users_of_organisation
@@ -41,6 +44,7 @@ from programmes.models import SHANGHAI, Call
 REMINDER_ACTION = "outreach.reminder"
 REMINDER_KIND = "outreach.reminder"
 ELIGIBILITY_CAP = 5000
+VERDICT_TTL_SECONDS = 3600
 NOT_STARTED, DRAFTING, SUBMITTED = "not_started", "drafting", "submitted"
 
 
@@ -95,12 +99,34 @@ def _state(status) -> str:
 
 
 def _eligible_by_profile(profile, categories, ref_date, units) -> dict:
+    """{category code: the common conditions met}: the size class once, then each category's thresholds."""
     facts = enterprise_facts(profile)
-    verdicts = {}
-    for category in categories:
-        checks = el.evaluate(category, enterprise=facts, reference_date=ref_date, units=units).checks
-        verdicts[category.code] = all(c.passed for c in checks if c.code in el.COMMON_CHECKS)
-    return verdicts
+    size = sizeclass.classify(facts.industry, facts.employees, facts.revenue_yuan, facts.assets_yuan)
+    return {
+        category.code: all(
+            c.passed for c in el.common_checks(category, facts, reference_date=ref_date, size=size, units=units)
+        )
+        for category in categories
+    }
+
+
+def _verdicts(region_id, profile_rows, categories, call) -> dict[int, dict]:
+    """{organisation id: verdicts} for at most ELIGIBILITY_CAP profiles (rows of organisation id, profile id,
+    version, updated_at). Judging a thousand profiles takes about a second, so the unit's verdicts are kept in
+    one cache entry keyed per profile version: a view judges only the profiles saved since, and loads only them.
+    (The call's thresholds are locked once it has applications; the entry expires after VERDICT_TTL_SECONDS.)"""
+    cache_key = f"outreach:eligible:{call.pk}:{region_id}"
+    known = cache.get(cache_key) or {}
+    wanted = {org: (pk, version, at.timestamp()) for org, pk, version, at in profile_rows[:ELIGIBILITY_CAP]}
+    missing = [org for org, version_key in wanted.items() if version_key not in known]
+    if missing:
+        ref_date, units = reference_date(call), county_units()
+        profiles = EnterpriseProfile.objects.filter(organisation_id__in=missing).prefetch_related("declarations")
+        for profile in profiles:
+            known[wanted[profile.organisation_id]] = _eligible_by_profile(profile, categories, ref_date, units)
+        current = set(wanted.values())
+        cache.set(cache_key, {k: v for k, v in known.items() if k in current}, timeout=VERDICT_TTL_SECONDS)
+    return {org: known[version_key] for org, version_key in wanted.items() if version_key in known}
 
 
 def unit_progress(region_id: str, call: Call) -> dict:
@@ -108,17 +134,16 @@ def unit_progress(region_id: str, call: Call) -> dict:
     categories = list(call.categories.all())
     orgs = Organisation.objects.filter(unit_enterprises_q(region_id)).order_by("name", "id").values_list("id", "name")
     rows = {pk: EnterpriseProgress(id=pk, name=name) for pk, name in orgs}
-    profiles = (
+    profile_rows = list(
         EnterpriseProfile.objects.filter(organisation_id__in=rows)
-        .prefetch_related("declarations")
         .order_by("organisation_id")
+        .values_list("organisation_id", "pk", "version", "updated_at")
     )
-    ref_date, units = reference_date(call), county_units()
-    for judged, profile in enumerate(profiles):
-        row = rows[profile.organisation_id]
-        row.has_profile, row.uscc = True, profile.uscc
-        if judged < ELIGIBILITY_CAP:
-            row.eligible = _eligible_by_profile(profile, categories, ref_date, units)
+    usccs = dict(EnterpriseProfile.objects.filter(organisation_id__in=rows).values_list("organisation_id", "uscc"))
+    for organisation_id, uscc in usccs.items():
+        rows[organisation_id].has_profile, rows[organisation_id].uscc = True, uscc
+    for organisation_id, verdicts in _verdicts(region_id, profile_rows, categories, call).items():
+        rows[organisation_id].eligible = verdicts
     applications = Application.objects.filter(call=call, enterprise_id__in=rows).values_list(
         "enterprise_id", "category_id", "status"
     )

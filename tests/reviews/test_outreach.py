@@ -110,3 +110,17 @@ def test_a_guangling_reviewer_reminds_guangling_only(cast, world):
 def test_a_submitted_application_is_not_reminded(cast):
     application = submitted(cast)
     assert outreach.remind_unsubmitted(actor=cast.hanjiang_industry, call=application.call) == []
+
+
+def test_a_saved_profile_is_judged_again(cast, world):
+    from django.db.models import F
+
+    from enterprises.models import EnterpriseProfile
+
+    call = world["call"]
+    assert outreach.unit_progress("321003", call)["totals"]["eligible"] == 2
+    # 甲 saves its profile with 5,000 employees: no longer small or micro (a new profile version).
+    EnterpriseProfile.objects.filter(organisation=cast.enterprise_a.organisation).update(
+        employees=5000, version=F("version") + 1
+    )
+    assert outreach.unit_progress("321003", call)["totals"]["eligible"] == 1
