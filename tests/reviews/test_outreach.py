@@ -2,6 +2,7 @@
 category, and the reminder to enterprises with an unsubmitted application — once per enterprise per day."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -119,8 +120,8 @@ def test_a_saved_profile_is_judged_again(cast, world):
 
     call = world["call"]
     assert outreach.unit_progress("321003", call)["totals"]["eligible"] == 2
-    # 甲 saves its profile with 5,000 employees: no longer small or micro (a new profile version).
+    # 甲 saves its profile as a large firm (5,000 people, 5 亿元 revenue): a new profile version, judged again.
     EnterpriseProfile.objects.filter(organisation=cast.enterprise_a.organisation).update(
-        employees=5000, version=F("version") + 1
+        employees=5000, revenue_yuan=Decimal("500000000"), version=F("version") + 1
     )
     assert outreach.unit_progress("321003", call)["totals"]["eligible"] == 1
