@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 # The address printed in PDFs (the verification QR code and link): this server, unless told otherwise.
 SITE_URL ?= http://127.0.0.1:$(PORT)
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils
+# libreoffice-calc: one test converts the generated xlsx with LibreOffice to check the Chinese columns.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libreoffice-calc
 export DJANGO_SETTINGS_MODULE := shenbao.settings
 
 .PHONY: setup setup-dev system-deps run dev serve test test-sqlite test-postgres lint format lock bench clean messages
