@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
@@ -218,14 +218,16 @@ def remind_unsubmitted(*, actor, call: Call) -> list[int]:
 
 def _remind(enterprise, *, call, actor):
     deadline = timezone.localtime(call.deadline, SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    notify(
-        recipients=users_of_organisation(enterprise.pk),
-        subject=_("提醒：您单位的申报书尚未提交"),
-        body=_(
+    with translation.override("zh-hans"):  # the enterprise reads Chinese whatever the reviewer's page language
+        subject = _("提醒：您单位的申报书尚未提交")
+        body = _(
             "%(org)s：您单位在“%(call)s”中的申报书尚未提交。受理截止时间为 %(deadline)s（北京时间），"
             "请在截止前完成填写并提交。如已不打算申报，可忽略本提醒。"
-        )
-        % {"org": enterprise.name, "call": call.title, "deadline": deadline},
+        ) % {"org": enterprise.name, "call": call.title, "deadline": deadline}
+    notify(
+        recipients=users_of_organisation(enterprise.pk),
+        subject=subject,
+        body=body,
         link=reverse("applications:list"),
         obj=enterprise,
         kind=REMINDER_KIND,
