@@ -410,3 +410,80 @@ def get_ranking(request, call_id: int, category: str):
     _city(request, "evaluation.view_ranking")
     call = get_object_or_404(Call, pk=call_id)
     return ranking_out(selectors.ranking(call, _category(call, category)))
+
+
+# ---------------------------------------------------------------------------------------------- the selection
+
+
+def selection_out(result) -> dict:
+    def entry_out(entry):
+        row = entry["row"]
+        agg = row["aggregate"] if row else None
+        return {
+            "application": entry["application"],
+            "receipt_no": row["application"]["receipt_no"] if row else None,
+            "enterprise": row["application"]["enterprise"] if row else None,
+            "position": row["position"] if row else None,
+            "trimmed_mean": _num(selectors.aggregation.q(agg.trimmed_mean)) if agg else None,
+            "by": entry["by"],
+            "reason": entry["reason"],
+        }
+
+    return {
+        "quota": result["quota"],
+        "over_quota": result["over_quota"],
+        "ranking_complete": result["ranking_complete"],
+        "entries": [entry_out(e) for e in result["entries"]],
+        "changes": [
+            {
+                "application": c.application_id,
+                "include": c.include,
+                "reason": c.reason,
+                "by": c.actor.get_username(),
+                "at": _iso(c.created_at),
+            }
+            for c in result["changes"]
+        ],
+    }
+
+
+class QuotaIn(Schema):
+    category: str
+    quota: int
+
+
+class SelectionChangeIn(Schema):
+    category: str
+    application: int
+    include: bool
+    reason: str = ""
+
+
+@router.get("/calls/{call_id}/selection", summary="拟入选名单：排名前列（名额内）及市级调整（市级管理员）")
+def get_selection(request, call_id: int, category: str):
+    _city(request, "evaluation.manage_selection")
+    call = get_object_or_404(Call, pk=call_id)
+    return selection_out(selectors.proposed_selection(call, _category(call, category)))
+
+
+@router.put("/calls/{call_id}/selection", summary="设定拟入选名额（市级管理员）")
+def put_quota(request, call_id: int, payload: QuotaIn):
+    call = get_object_or_404(Call, pk=call_id)
+    category = _category(call, payload.category)
+    services.selection_quota(actor=request.user, call=call, category=category, quota=payload.quota)
+    return selection_out(selectors.proposed_selection(call, category))
+
+
+@router.post("/calls/{call_id}/selection/changes", summary="调整拟入选名单（须写明理由，市级管理员）")
+def post_selection_change(request, call_id: int, payload: SelectionChangeIn):
+    call = get_object_or_404(Call, pk=call_id)
+    category = _category(call, payload.category)
+    services.selection_change(
+        actor=request.user,
+        call=call,
+        category=category,
+        application_id=payload.application,
+        include=payload.include,
+        reason=payload.reason,
+    )
+    return selection_out(selectors.proposed_selection(call, category))

@@ -155,3 +155,35 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.assignment_id}: {self.total}"
+
+
+class Selection(models.Model):
+    """The quota of a category and, from the ranking, the proposed selection (selectors.proposed_selection): the
+    top of the ranking within the quota, then the city's changes, each with its written reason."""
+
+    call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, verbose_name=_("申报类别"), on_delete=models.PROTECT, related_name="+")
+    quota = models.PositiveSmallIntegerField(_("拟入选名额"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("拟入选名单")
+        verbose_name_plural = _("拟入选名单")
+        constraints = [models.UniqueConstraint(fields=["call", "category"], name="one_selection_per_call_and_category")]
+
+
+class SelectionChange(models.Model):
+    """The city adds an application to the proposed selection or removes one, with a reason (shown on the record)."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="changes")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    include = models.BooleanField(_("列入"))
+    reason = models.TextField(_("理由"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["selection", "created_at", "id"]
+        verbose_name = _("拟入选名单调整")
+        verbose_name_plural = _("拟入选名单调整")

@@ -12,7 +12,7 @@ from django.http import Http404
 from applications.forms import snapshot_form
 from applications.models import Application
 from evaluation import aggregation
-from evaluation.models import Assignment, EvaluationSettings, Expert, Panel, Score
+from evaluation.models import Assignment, EvaluationSettings, Expert, Panel, Score, Selection
 from evaluation.recusal import ApplicantFacts, ExpertFacts, RecusalSettings
 from evaluation.rules import may_read_application, own_assignment
 from programmes.models import Call, Category
@@ -225,4 +225,59 @@ def ranking(call: Call, category: Category) -> dict:
         "concordance": panel_concordance(panel, totals),
         "complete": bool(rows) and all(r["complete"] for r in rows),
         "settings": settings,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- the selection
+
+
+def selection_of(call: Call, category: Category):
+    return Selection.objects.filter(call=call, category=category).first()
+
+
+def proposed_selection(call: Call, category: Category) -> dict:
+    """The proposed list: the complete rows of the ranking within the quota (rows sharing the position at the
+    boundary all come in, and `over_quota` says so), then the city's changes in order, the latest per
+    application deciding. Each entry says whether the ranking or the city put it there, and the city's reason."""
+    selection = selection_of(call, category)
+    result = ranking(call, category)
+    rows = {row["application"]["id"]: row for row in result["rows"]}
+    entries: dict[int, dict] = {}
+    if selection is not None:
+        complete = [r for r in result["rows"] if r["complete"] and r["position"] is not None]
+        if selection.quota >= len(complete):
+            chosen = complete
+        elif selection.quota == 0:
+            chosen = []
+        else:
+            cut = complete[selection.quota - 1]["position"]
+            chosen = [r for r in complete if r["position"] <= cut]
+        for row in chosen:
+            entries[row["application"]["id"]] = {"row": row, "by": "ranking", "reason": ""}
+        changes = list(selection.changes.select_related("actor").order_by("created_at", "id"))
+        for change in changes:
+            if change.include:
+                entries[change.application_id] = {
+                    "row": rows.get(change.application_id),
+                    "by": "city",
+                    "reason": change.reason,
+                }
+            else:
+                entries.pop(change.application_id, None)
+    else:
+        changes = []
+    last = 10**9  # an application the city added without a position (no scores) goes last
+
+    def place(item):
+        row = item[1]["row"]
+        return (row["position"] if row and row["position"] is not None else last, item[0])
+
+    ordered = sorted(entries.items(), key=place)
+    return {
+        "selection": selection,
+        "quota": selection.quota if selection else None,
+        "entries": [{"application": pk, **entry} for pk, entry in ordered],
+        "over_quota": bool(selection) and len(entries) > selection.quota,
+        "ranking_complete": result["complete"],
+        "changes": changes,
     }

@@ -20,7 +20,7 @@ from core.errors import Conflict, DomainError, PermissionDeniedError
 from enterprises.uscc import InvalidCreditCode, normalise
 from evaluation import draw as draw_mod
 from evaluation import messages, recusal, selectors
-from evaluation.models import Assignment, EvaluationSettings, Expert, Panel, Score
+from evaluation.models import Assignment, EvaluationSettings, Expert, Panel, Score, Selection, SelectionChange
 from programmes.models import Call, Category
 from programmes.rubric import ensure_rubric, rubric_lock
 from programmes.vocabulary import EXPERT_FIELDS
@@ -632,3 +632,64 @@ def experts_export_rows() -> list[dict]:
         }
         for e in selectors.experts_list()
     ]
+
+
+# ---------------------------------------------------------------------------------------------- the selection
+
+
+def _quota(value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10_000:
+        raise DomainError(_("名额应为不小于 0 的整数。"), field="quota")
+    return value
+
+
+def selection_quota(*, actor, call: Call, category: Category, quota: int) -> Selection:
+    """Set the category's quota (city officer); the proposed selection follows the ranking within it."""
+    _require(actor, "evaluation.manage_selection", message=_("只有市级管理员可以确定拟入选名单。"))
+    quota = _quota(quota)
+    with transaction.atomic():
+        selection, created = Selection.objects.select_for_update().get_or_create(
+            call=call, category=category, defaults={"quota": quota, "updated_by": actor}
+        )
+        previous = None if created else selection.quota
+        selection.quota, selection.updated_by = quota, actor
+        selection.save()
+        audit_record(
+            action="selection.quota",
+            actor=actor,
+            obj=selection,
+            summary=_("设定拟入选名额：%(category)s %(n)s 个") % {"category": category, "n": quota},
+            data={"quota": quota, "previous": previous, "category": category.code},
+        )
+    return selection
+
+
+def selection_change(*, actor, call: Call, category: Category, application_id: int, include: bool, reason: str):
+    """Add an application of the category's panel to the proposed selection, or remove one: a written reason is
+    required, audited and kept on the selection record."""
+    _require(actor, "evaluation.manage_selection", message=_("只有市级管理员可以确定拟入选名单。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("调整拟入选名单须写明理由。"), field="reason")
+    with transaction.atomic():
+        selection = Selection.objects.select_for_update().filter(call=call, category=category).first()
+        if selection is None:
+            raise Conflict(_("请先设定该类别的拟入选名额。"))
+        application = Application.objects.filter(
+            pk=application_id, call=call, category=category, assignments__panel__category=category
+        ).first()
+        if application is None:
+            raise DomainError(_("该申报书不在本类别的专家评审中。"), field="application")
+        change = SelectionChange.objects.create(
+            selection=selection, application=application, include=bool(include), reason=reason[:2000], actor=actor
+        )
+        audit_record(
+            action="selection.include" if include else "selection.exclude",
+            actor=actor,
+            obj=selection,
+            summary=(_("列入拟入选名单：%(receipt)s") if include else _("移出拟入选名单：%(receipt)s"))
+            % {"receipt": application.receipt_no},
+            data={"application": application.pk, "include": bool(include), "reason": reason},
+            comment=reason,
+        )
+    return change
