@@ -112,12 +112,12 @@ def _eligible_by_profile(profile, categories, ref_date, units) -> dict:
 
 def _verdicts(region_id, profile_rows, categories, call) -> dict[int, dict]:
     """{organisation id: verdicts} for at most ELIGIBILITY_CAP profiles (rows of organisation id, profile id,
-    version, updated_at). Judging a thousand profiles takes about a second, so the unit's verdicts are kept in
+    version, updated_at, credit code). Judging a thousand profiles takes about a second, so the unit's verdicts are kept in
     one cache entry keyed per profile version: a view judges only the profiles saved since, and loads only them.
     (The call's thresholds are locked once it has applications; the entry expires after VERDICT_TTL_SECONDS.)"""
     cache_key = f"outreach:eligible:{call.pk}:{region_id}"
     known = cache.get(cache_key) or {}
-    wanted = {org: (pk, version, at.timestamp()) for org, pk, version, at in profile_rows[:ELIGIBILITY_CAP]}
+    wanted = {org: (pk, version, at.timestamp()) for org, pk, version, at, _uscc in profile_rows[:ELIGIBILITY_CAP]}
     missing = [org for org, version_key in wanted.items() if version_key not in known]
     if missing:
         ref_date, units = reference_date(call), county_units()
@@ -137,10 +137,9 @@ def unit_progress(region_id: str, call: Call) -> dict:
     profile_rows = list(
         EnterpriseProfile.objects.filter(organisation_id__in=rows)
         .order_by("organisation_id")
-        .values_list("organisation_id", "pk", "version", "updated_at")
+        .values_list("organisation_id", "pk", "version", "updated_at", "uscc")
     )
-    usccs = dict(EnterpriseProfile.objects.filter(organisation_id__in=rows).values_list("organisation_id", "uscc"))
-    for organisation_id, uscc in usccs.items():
+    for organisation_id, *_version, uscc in profile_rows:
         rows[organisation_id].has_profile, rows[organisation_id].uscc = True, uscc
     for organisation_id, verdicts in _verdicts(region_id, profile_rows, categories, call).items():
         rows[organisation_id].eligible = verdicts
