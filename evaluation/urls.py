@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views
+from evaluation import views, views_city
 
 app_name = "evaluation"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/declaration/", views.assignment_declaration, name="declaration"),
     path("assignments/<int:pk>/score/", views.assignment_score, name="score"),
+    path("calls/<int:call_id>/", views_city.call_evaluation, name="call"),
+    path("calls/<int:call_id>/draw/", views_city.call_draw, name="draw"),
+    path("calls/<int:call_id>/quota/", views_city.call_quota, name="quota"),
+    path("calls/<int:call_id>/selection/", views_city.call_selection_change, name="selection_change"),
 ]

@@ -60,7 +60,7 @@ def quick_application(call, *, code="demonstration", name=None, uscc=None, regio
         enterprise=organisation,
         region_id=region,
         status=Application.Status.EXPERT_REVIEW,
-        receipt_no=f"{call.receipt_prefix}-{category.short_code}-{region}-{n:04d}",
+        receipt_no=f"{call.receipt_prefix}-{category.short_code}-{region}-Q{n:04d}",  # never a real number
     )
 
 

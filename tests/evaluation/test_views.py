@@ -80,3 +80,30 @@ def test_conflict_from_the_page(client, cast, setup):
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.state == "conflict"
+
+
+def test_the_city_page_draws_ranks_and_selects(client, cast):
+    from evaluation.models import Panel
+
+    call = make_call()
+    from tests.evaluation.helpers import quick_application
+
+    application = quick_application(call)
+    pool_of(3)
+    url = f"/evaluation/calls/{call.pk}/"
+    client.force_login(cast.expert)
+    assert client.get(url).status_code == 403
+    client.force_login(cast.city_officer)
+    page = client.get(url).content.decode()
+    assert "抽取评审专家" in page
+    client.post(f"{url}draw/", {"category": "demonstration", "size": "3", "seed": "42"})
+    panel = Panel.objects.get(call=call)
+    assert panel.seed == 42
+    client.post(f"{url}quota/", {"category": "demonstration", "quota": "1"})
+    response = client.post(
+        f"{url}selection/",
+        {"category": "demonstration", "application": application.pk, "include": "yes", "reason": "城市调整"},
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "随机种子 42" in page and f'data-application="{application.pk}"' in page and "城市调整" in page
