@@ -4,20 +4,29 @@ Codes: GB/T 2260 for counties; the functional zones have none, so they get stabl
 Source: ../shared/docs/domain.md section 4.
 """
 
+from django.utils.translation import gettext_noop
+
+# The names are msgids (gettext_noop): stored in Chinese, shown in the page's language (core.i18n.translated_name).
 REGIONS = [
     # code, name, kind, industry bureau, finance bureau
-    ("321000", "扬州市", "city", "扬州市工业和信息化局", "扬州市财政局"),
-    ("321002", "广陵区", "county", "广陵区工信局", "广陵区财政局"),
-    ("321003", "邗江区", "county", "邗江区工信局", "邗江区财政局"),
-    ("321012", "江都区", "county", "江都区工信局", "江都区财政局"),
-    ("321023", "宝应县", "county", "宝应县工信局", "宝应县财政局"),
-    ("321081", "仪征市", "county", "仪征市工信局", "仪征市财政局"),
-    ("321084", "高邮市", "county", "高邮市工信局", "高邮市财政局"),
-    ("yz-etdz", "扬州经济技术开发区", "zone", "扬州经济技术开发区经发局", "扬州经济技术开发区财政（审）局"),
-    ("yz-ecocity", "扬州生态科技新城", "zone", "扬州生态科技新城经发局", "扬州生态科技新城财政（审）局"),
+    ("321000", gettext_noop("扬州市"), "city", "扬州市工业和信息化局", "扬州市财政局"),
+    ("321002", gettext_noop("广陵区"), "county", "广陵区工信局", "广陵区财政局"),
+    ("321003", gettext_noop("邗江区"), "county", "邗江区工信局", "邗江区财政局"),
+    ("321012", gettext_noop("江都区"), "county", "江都区工信局", "江都区财政局"),
+    ("321023", gettext_noop("宝应县"), "county", "宝应县工信局", "宝应县财政局"),
+    ("321081", gettext_noop("仪征市"), "county", "仪征市工信局", "仪征市财政局"),
+    ("321084", gettext_noop("高邮市"), "county", "高邮市工信局", "高邮市财政局"),
+    (
+        "yz-etdz",
+        gettext_noop("扬州经济技术开发区"),
+        "zone",
+        "扬州经济技术开发区经发局",
+        "扬州经济技术开发区财政（审）局",
+    ),
+    ("yz-ecocity", gettext_noop("扬州生态科技新城"), "zone", "扬州生态科技新城经发局", "扬州生态科技新城财政（审）局"),
     (
         "yz-shouxihu",
-        "蜀冈—瘦西湖风景名胜区",
+        gettext_noop("蜀冈—瘦西湖风景名胜区"),
         "zone",
         "蜀冈—瘦西湖风景名胜区经发局",
         "蜀冈—瘦西湖风景名胜区财政（审）局",

@@ -153,7 +153,7 @@ def parse_date(value):
 
 
 def local_time(value):
-    """ISO 8601 UTC → "2019年05月15日 10:00:00（北京时间）"."""
+    """ISO 8601 UTC → "2019年05月15日 10:00:00（北京时间）" ("2019-05-15 10:00:00 (Beijing time)" in English)."""
     if not value:
         return ""
     try:
@@ -163,7 +163,8 @@ def local_time(value):
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     local = moment.astimezone(SHANGHAI)
-    return _("%(date)s（北京时间）") % {"date": local.strftime("%Y年%m月%d日 %H:%M:%S")}
+    parts = {"year": local.year, "month": f"{local.month:02}", "day": f"{local.day:02}", "time": f"{local:%H:%M:%S}"}
+    return _("%(date)s（北京时间）") % {"date": _("%(year)s年%(month)s月%(day)s日 %(time)s") % parts}
 
 
 def size_text(size):

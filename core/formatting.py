@@ -3,7 +3,8 @@
 Rules (one each, used everywhere):
 - **Money**: thousands separators and two decimals, rounded half up, followed by the unit as the notice
   writes it: ``money(Decimal("620000"))`` → ``"620,000.00 元"``, ``money_wan(Decimal("620000"))`` →
-  ``"62.00 万元"``. ``unit=""`` leaves the unit out (a table column headed "金额（元）").
+  ``"62.00 万元"``. ``unit=""`` leaves the unit out (a table column headed "金额（元）"). The unit follows the
+  language: "620,000.00 CNY" in English, where 万元 has no word, so ``money_wan`` writes yuan there.
 - **Shares and percentages**: one decimal place, rounded half up: ``share(Decimal("0.5"))`` → ``"50.0%"``
   (a fraction 0..1), ``percent(Decimal("-23.2"), signed=True)`` → ``"-23.2%"`` (a value already in percent);
   ``signed=True`` writes ``+`` before a positive value.
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import re
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+
+from django.utils.translation import get_language, gettext
 
 BLANK = ""
 CENT = Decimal("0.01")
@@ -70,7 +73,13 @@ def _format(value, render):
 
 
 def _with_unit(text: str, unit: str) -> str:
+    if unit == YUAN:
+        unit = gettext("元")  # "CNY" in English
     return f"{text} {unit}" if unit else text
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
 
 
 def money(value, *, unit: str = YUAN) -> str:
@@ -79,7 +88,9 @@ def money(value, *, unit: str = YUAN) -> str:
 
 
 def money_wan(value, *, unit: str = WAN_YUAN) -> str:
-    """An amount in yuan written in 万元: 620000 → "62.00 万元"."""
+    """An amount in yuan written in 万元: 620000 → "62.00 万元" (in English: "620,000.00 CNY")."""
+    if unit == WAN_YUAN and not _chinese():
+        return money(value)
     return _format(value, lambda n: _with_unit(f"{_round(n.scaleb(-4, _EXACT), CENT):,}", unit))
 
 

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import ngettext
+
 from core.formatting import money, number, share
 from enterprises import sizeclass
 from enterprises.i18n import gettext_fast as _
@@ -170,6 +172,7 @@ def years_before(day: dt.date, years: int) -> dt.date:
 def check_region(code: str, region: str, what: str, *, units: Mapping[str, str]) -> Check:
     name = units.get(region)
     if name:
+        name = _(name)  # a county-level unit's name is its msgid (accounts/regions.py)
         return Check(code, True, _("%(what)s为%(name)s（%(region)s），在扬州市境内。") % locals())
     if not region:
         return Check(code, False, _("未填写%(what)s，须为扬州市境内的县（市、区）或功能区。") % {"what": what})
@@ -198,7 +201,12 @@ def check_independent_legal_person(enterprise: EnterpriseFacts) -> Check:
 def check_operating_years(enterprise: EnterpriseFacts, *, reference_date: dt.date, min_years: int) -> Check:
     code = "operating_years"
     if enterprise.established_on is None:
-        return Check(code, False, _("未填写成立日期，无法判断是否正常经营%(n)s年以上。") % {"n": min_years})
+        missing = ngettext(
+            "未填写成立日期，无法判断是否正常经营%(n)s年以上。",
+            "未填写成立日期，无法判断是否正常经营%(n)s年以上。",
+            min_years,
+        )
+        return Check(code, False, missing % {"n": min_years})
     latest = years_before(reference_date, min_years)
     values = {
         "founded": enterprise.established_on.isoformat(),
@@ -206,13 +214,20 @@ def check_operating_years(enterprise: EnterpriseFacts, *, reference_date: dt.dat
         "latest": latest.isoformat(),
         "n": min_years,
     }
+    # ngettext: "1 year" / "3 years" in English (the same sentence twice in Chinese).
     if enterprise.established_on <= latest:
-        return Check(
-            code, True, _("成立于%(founded)s，至%(ref)s已正常经营满%(n)s年（须在%(latest)s或之前成立）。") % values
+        met = ngettext(
+            "成立于%(founded)s，至%(ref)s已正常经营满%(n)s年（须在%(latest)s或之前成立）。",
+            "成立于%(founded)s，至%(ref)s已正常经营满%(n)s年（须在%(latest)s或之前成立）。",
+            min_years,
         )
-    return Check(
-        code, False, _("成立于%(founded)s，至%(ref)s正常经营不满%(n)s年（须在%(latest)s或之前成立）。") % values
+        return Check(code, True, met % values)
+    short = ngettext(
+        "成立于%(founded)s，至%(ref)s正常经营不满%(n)s年（须在%(latest)s或之前成立）。",
+        "成立于%(founded)s，至%(ref)s正常经营不满%(n)s年（须在%(latest)s或之前成立）。",
+        min_years,
     )
+    return Check(code, False, short % values)
 
 
 def check_sound_management(enterprise: EnterpriseFacts) -> Check:
@@ -238,7 +253,8 @@ def allowed_classes(category) -> tuple[str, ...]:
 
 
 def check_size_class(size: sizeclass.SizeResult, *, allowed: tuple[str, ...]) -> Check:
-    labels = "、".join(sizeclass.CLASS_LABELS.get(c, c) for c in allowed)
+    # Lists join with _("、") and clauses with _("；"): ", " and "; " in English.
+    labels = _("、").join(_(sizeclass.CLASS_LABELS.get(c, c)) for c in allowed)
     values = {"label": size.label, "allowed": labels, "reason": size.reason}
     if size.size_class in allowed:
         return Check("size_class", True, _("划型为%(label)s企业，属%(allowed)s企业。%(reason)s") % values)
@@ -298,10 +314,10 @@ def area_verdict(area: str, demonstration: DemonstrationFacts, category) -> tupl
 
 def check_areas(demonstration: DemonstrationFacts, category) -> Check:
     if not demonstration.areas:
-        areas = "、".join(_(msgid) for msgid in AREAS.msgids.values())
+        areas = _("、").join(_(msgid) for msgid in AREAS.msgids.values())
         return Check("areas", False, _("未申报任何环节，须在%(areas)s中至少申报一个。") % {"areas": areas})
     verdicts = [area_verdict(a, demonstration, category) for a in dict.fromkeys(demonstration.areas)]
-    detail = "；".join(text.rstrip("。") for _ok, text in verdicts) + "。"
+    detail = _("；").join(text.rstrip("。.") for _ok, text in verdicts) + _("。")
     if any(ok for ok, _text in verdicts):
         return Check("areas", True, _("至少一个环节符合条件。%(detail)s") % {"detail": detail})
     return Check("areas", False, _("申报的环节均不符合条件。%(detail)s") % {"detail": detail})
@@ -381,17 +397,17 @@ def check_comparison(comparison: Mapping[str, tuple[Decimal | None, Decimal | No
             "comparison",
             False,
             _("“三降低两提升”对比数据不全，缺少：%(missing)s；五项指标都须给出传统产品与新产品的数据。")
-            % {"missing": "、".join(missing)},
+            % {"missing": _("、").join(missing)},
         )
     if worse:
         return Check(
             "comparison", False, _("以下指标比传统产品差：%(worse)s；任何一项都不得差于传统产品。")
-            % {"worse": "、".join(worse)}
+            % {"worse": _("、").join(worse)}
         )  # fmt: skip
     if not better:
         return Check("comparison", False, _("五项指标均与传统产品持平，须至少一项优于传统产品。"))
     return Check(
-        "comparison", True, _("无一项差于传统产品，优于传统产品的有：%(better)s。") % {"better": "、".join(better)}
+        "comparison", True, _("无一项差于传统产品，优于传统产品的有：%(better)s。") % {"better": _("、").join(better)}
     )
 
 

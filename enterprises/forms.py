@@ -3,12 +3,15 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import mobile_validator
 from accounts.selectors import county_units
 from core.forms import DATE
+from core.i18n import translated_name
 from enterprises import eligibility as el
 from enterprises.models import Declaration
 from enterprises.services import DECLARATION_WORDING
@@ -22,7 +25,8 @@ OUTSIDE = "outside"
 
 def region_choices():
     """The county-level units from the Region rows (read when a form is rendered), then 'outside Yangzhou'."""
-    return [("", _("请选择")), *county_units().items(), (OUTSIDE, _("扬州市以外地区"))]
+    units = [(code, translated_name(name)) for code, name in county_units().items()]
+    return [("", _("请选择")), *units, (OUTSIDE, _("扬州市以外地区"))]
 
 
 def industry_groups(sections=GBT4754_SECTIONS):
@@ -34,9 +38,17 @@ def industry_groups(sections=GBT4754_SECTIONS):
         letters.append(letter)
         names.append(name)
     return [
-        (f"{'/'.join(letters)} {'、'.join(names)}", [(code, INDUSTRY_LABELS[code]) for code in codes])
+        (format_lazy("{} {}", "/".join(letters), _joined(names)), [(code, _(INDUSTRY_LABELS[code])) for code in codes])
         for codes, (letters, names) in groups.items()
     ]
+
+
+def _join(msgids) -> str:
+    """The names translated and joined the language's way ("、" in Chinese, ", " in English)."""
+    return gettext("、").join(gettext(msgid) for msgid in msgids)
+
+
+_joined = lazy(_join, str)
 
 
 INDUSTRY_CHOICES = [("", _("请选择")), *industry_groups()]
@@ -336,7 +348,7 @@ class SelfCheckForm(RegionMixin, forms.Form):
         """(row heading with its unit, old field, new field) for each 三降低两提升 indicator."""
         return [
             (
-                format_lazy(_("{label}（{unit}）"), label=label, unit=unit),
+                format_lazy(_("{label}（{unit}）"), label=label, unit=_(unit)),  # the unit is a msgid
                 self[f"{key}_traditional"],
                 self[f"{key}_new"],
             )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from programmes.blank_forms import BLANK_FORMS, render_blank_form
 from programmes.models import (
@@ -24,9 +25,10 @@ from programmes.rubric import ensure_rubric
 from programmes.seed import notice_2018
 
 NOTICE_SLUG = "yz-2018-internet-plus-smes"
+# Category and material names are data and their own msgids (gettext_noop), shown translated (core.i18n).
 CATEGORIES = [
-    (Category.Code.DEMONSTRATION, "示范/试点企业", "SF"),
-    (Category.Code.NEW_PRODUCT, "研发推广应用新产品新技术", "XC"),
+    (Category.Code.DEMONSTRATION, gettext_noop("示范/试点企业"), "SF"),
+    (Category.Code.NEW_PRODUCT, gettext_noop("研发推广应用新产品新技术"), "XC"),
 ]
 
 
@@ -44,31 +46,35 @@ def load_notice():
 # The notice's section 三, item by item: (code, name, multiple files allowed).
 MATERIALS = {
     Category.Code.DEMONSTRATION: [
-        ("application_form", "示范（试点）企业申请书", False),
-        ("internet_plus_summary", "企业“互联网+”情况总结", False),
-        ("achievement_evidence", "近两年企业信息化、智能化建设成果的相关证明材料", True),
+        ("application_form", gettext_noop("示范（试点）企业申请书"), False),
+        ("internet_plus_summary", gettext_noop("企业“互联网+”情况总结"), False),
+        ("achievement_evidence", gettext_noop("近两年企业信息化、智能化建设成果的相关证明材料"), True),
         (
             "investment_list",
-            "近两年信息化、智能化设备建设或软件定制、研发、购买实际的投入清单、发票复印件和供应商情况",
+            gettext_noop("近两年信息化、智能化设备建设或软件定制、研发、购买实际的投入清单、发票复印件和供应商情况"),
             True,
         ),
-        ("audit_report", "第三方机构出具的企业近两年财务审计报告（反映信息化软硬件投入情况）", True),
-        ("business_licence", "企业法人营业执照复印件", False),
-        ("results_evidence", "相关数据及成效的证明材料", True),
+        ("audit_report", gettext_noop("第三方机构出具的企业近两年财务审计报告（反映信息化软硬件投入情况）"), True),
+        ("business_licence", gettext_noop("企业法人营业执照复印件"), False),
+        ("results_evidence", gettext_noop("相关数据及成效的证明材料"), True),
     ],
     Category.Code.NEW_PRODUCT: [
-        ("application_form", "新产品新技术申请书", False),
-        ("summary_report", "本产品（技术）总结报告", False),
-        ("ip_evidence", "自主知识产权和自主品牌的有效证明文件", True),
+        ("application_form", gettext_noop("新产品新技术申请书"), False),
+        ("summary_report", gettext_noop("本产品（技术）总结报告"), False),
+        ("ip_evidence", gettext_noop("自主知识产权和自主品牌的有效证明文件"), True),
         (
             "sales_tax_rd_data",
-            "企业2017、2018年度开票销售和新产品（新技术）2018年度开票销售、上缴税金以及新产品（新技术）"
-            "研发投入等数据（提供相应的审计报告）",
+            # The msgid without its years: a copied call moves them (core.i18n looks names up this way).
+            gettext_noop(
+                "企业%(y1)s、%(y2)s年度开票销售和新产品（新技术）%(y3)s年度开票销售、上缴税金以及新产品（新技术）"
+                "研发投入等数据（提供相应的审计报告）"
+            )
+            % {"y1": 2017, "y2": 2018, "y3": 2018},
             True,
         ),
-        ("test_novelty_reports", "法定机构出具的新产品（技术）近期检测报告和查新报告", True),
-        ("business_licence", "企业法人营业执照复印件", False),
-        ("results_evidence", "相关数据及成效的证明材料", True),
+        ("test_novelty_reports", gettext_noop("法定机构出具的新产品（技术）近期检测报告和查新报告"), True),
+        ("business_licence", gettext_noop("企业法人营业执照复印件"), False),
+        ("results_evidence", gettext_noop("相关数据及成效的证明材料"), True),
     ],
 }
 

@@ -74,11 +74,12 @@ PATENT_TYPES = {"invention", "utility_model", "design"}
 
 # 三降低两提升 with the 2015 pilot targets (docs/domain.md §5): a reference shown beside the figures, not a rule.
 # (code, label, default unit, reference target in percent, direction: "down" = lower is better, "up" = higher)
+# The units are msgids too (marked, kept as text: the default unit is stored in the form data as it is).
 COMPARISON_ROWS = Choices(
-    ("operating_cost", _("运营成本"), "元/件", 20, "down"),
-    ("development_cycle_days", _("产品研制周期"), "天", 20, "down"),
+    ("operating_cost", _("运营成本"), _("元/件"), 20, "down"),
+    ("development_cycle_days", _("产品研制周期"), _("天"), 20, "down"),
     ("defect_rate", _("产品不良品率"), "%", 10, "down"),
-    ("productivity", _("生产效率"), "件/小时", 20, "up"),
+    ("productivity", _("生产效率"), _("件/小时"), 20, "up"),
     ("energy_utilisation", _("能源利用率"), "%", 4, "up"),
 )
 

@@ -23,7 +23,7 @@ from core.formatting import file_size as format_size  # one size formatter (core
 
 
 def type_labels(kinds):
-    return "、".join(TYPES[k][2] for k in kinds if k in TYPES)
+    return _("、").join(TYPES[k][2] for k in kinds if k in TYPES)  # "PDF、JPEG" / "PDF, JPEG"
 
 
 def accept_attribute(kinds):

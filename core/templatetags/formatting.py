@@ -6,13 +6,15 @@
 Blank or None gives "" (add ``|default:"—"`` where a page wants a dash).
 ``{% translate "截止时间" %}{% colon %}…`` writes the label separator of the page's language: "：" in Chinese,
 ": " in English (a Chinese colon inside an English sentence reads as a typo).
+``{{ region.name|translated_name }}``: a name stored as data (county-level unit, industry, category, material)
+in the page's language (core/i18n.py).
 Registered for every template in settings.TEMPLATES["OPTIONS"]["libraries"].
 """
 
 from django import template
 from django.utils.translation import get_language
 
-from core import formatting
+from core import formatting, i18n
 
 register = template.Library()
 
@@ -45,3 +47,8 @@ def signed_percent(value):
 @register.simple_tag
 def colon():
     return "：" if (get_language() or "zh-hans").startswith("zh") else ": "
+
+
+@register.filter
+def translated_name(value):
+    return i18n.translated_name(value)

@@ -9,10 +9,20 @@
 
   function section() { return document.getElementById("materials"); }
 
-  function msg(name, fallback) {
-    var s = section();
-    return (s && s.dataset["msg" + name]) || fallback || "";
-  }
+  // Messages through Django's JavaScript catalogue (/jsi18n/, domain djangojs); without it the Chinese msgid shows.
+  var gettext = window.gettext || function (msgid) { return msgid; };
+  var MESSAGES = {
+    Choose: function () { return gettext("请先选择要上传的文件。"); },
+    TooLarge: function () { return gettext("文件大小超过该材料项的上限（%(limit)s），请压缩或拆分后再上传。"); },
+    Empty: function () { return gettext("文件为空（0 字节），请重新选择文件。"); },
+    Uploading: function () { return gettext("正在上传…"); },
+    Network: function () { return gettext("网络错误，文件未上传，请检查网络后重试。已填写的申报内容不受影响。"); },
+    Session: function () { return gettext("登录已过期：请在新窗口重新登录后再上传，本页已填写的内容不会丢失。"); },
+    Failed: function () { return gettext("上传失败，请稍后重试。"); },
+    Busy: function () { return gettext("文件仍在上传，确定离开本页吗？"); },
+  };
+
+  function msg(name) { return MESSAGES[name](); }
 
   function setStatus(form, text, isError) {
     var status = form.querySelector(".upload-status");
@@ -55,7 +65,7 @@
     }
     busy += 1;
     setBusy(form, true);
-    setStatus(form, progress ? msg("Uploading", "…") : "", false);
+    setStatus(form, progress ? msg("Uploading") : "", false);
     xhr.onload = function () {
       busy -= 1;
       if (xhr.status === 401) {
