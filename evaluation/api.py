@@ -19,7 +19,7 @@ from ninja import Router, Schema
 
 from core.errors import DomainError, PermissionDeniedError
 from evaluation import pool_xlsx, selectors, services
-from evaluation.models import Assignment, Expert
+from evaluation.models import Assignment, Expert, Panel
 from programmes.models import Call
 from programmes.rubric import ensure_rubric, rubric_locked_reason, rubric_save
 
@@ -269,6 +269,17 @@ def draw_panel(request, call_id: int, payload: PanelIn):
     category = _category(call, payload.category)
     panel = services.panel_draw(actor=request.user, call=call, category=category, size=payload.size, seed=payload.seed)
     return 201, panel_out(panel)
+
+
+@router.post(
+    "/calls/{call_id}/panels/{code}/extend", summary="为抽取后新进入专家评审的申报书抽取专家（同一顺序，市级管理员）"
+)
+def extend_panel(request, call_id: int, code: str):
+    _city(request, "evaluation.draw_panel")
+    call = get_object_or_404(Call, pk=call_id)
+    panel = get_object_or_404(Panel, call=call, category=_category(call, code))
+    services.panel_extend(actor=request.user, panel=panel)
+    return panel_out(panel)
 
 
 @router.get("/calls/{call_id}/panels", summary="本批次的专家组（市级管理员）")

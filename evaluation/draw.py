@@ -40,7 +40,8 @@ def draw_order(expert_ids: Iterable[int], seed: int) -> list[int]:
     return ids
 
 
-def _pick(order, experts, applicant, settings, rules, *, count, excluded=frozenset()):
+def pick(order, experts, applicant, settings, rules, *, count, excluded=frozenset()) -> list[Seat]:
+    """The first `count` experts of `order` (present in `experts`, not excluded) who need not step aside."""
     chosen = []
     for position, expert_id in enumerate(order, start=1):
         if len(chosen) == count:
@@ -65,7 +66,7 @@ def draw(
     order = draw_order(experts, seed)
     seats, short = [], {}
     for applicant in sorted(applicants, key=lambda a: a.id):
-        chosen = _pick(order, experts, applicant, settings, rules, count=size)
+        chosen = pick(order, experts, applicant, settings, rules, count=size)
         seats.extend(chosen)
         if len(chosen) < size:
             short[applicant.id] = size - len(chosen)
@@ -83,5 +84,5 @@ def replacement(
 ) -> Seat | None:
     """The next expert of the draw order for `applicant`, skipping those already asked (any state) and those who
     must step aside; `experts` holds the ones still available (active). None when nobody is left."""
-    chosen = _pick(order, experts, applicant, settings, rules, count=1, excluded=frozenset(asked))
+    chosen = pick(order, experts, applicant, settings, rules, count=1, excluded=frozenset(asked))
     return chosen[0] if chosen else None

@@ -288,6 +288,58 @@ def panel_draw(*, actor, call: Call, category: Category, size: int | None = None
     return panel
 
 
+def panel_extend(*, actor, panel: Panel) -> list[Assignment]:
+    """Seat the applications that reached expert review after the draw, from the panel's recorded order and
+    rules (the experts still active; none added to the pool since), audited with the seats. 409 when there is
+    none, 422 when one cannot get a full panel (nothing is seated)."""
+    _require(actor, "evaluation.draw_panel", message=_("只有市级管理员可以抽取评审专家。"))
+    with transaction.atomic():
+        panel = Panel.objects.select_for_update().select_related("call", "category").get(pk=panel.pk)
+        known = set(panel.applications)
+        waiting = [
+            a
+            for a in selectors.applications_for_experts(panel.call, panel.category).select_for_update(of=("self",))
+            if a.pk not in known
+        ]
+        if not waiting:
+            raise Conflict(_("没有新进入专家评审的申报书。"))
+        pool = {pk: facts for pk, facts in selectors.active_pool().items() if pk in set(panel.order)}
+        settings = selectors.recusal_settings(selectors.settings_for(panel.call))
+        rules_applied = recusal.rules_named(panel.rules)
+        seats, short = [], []
+        for application in waiting:
+            applicant = selectors.applicant_facts(application)
+            chosen = draw_mod.pick(panel.order, pool, applicant, settings, rules_applied, count=panel.size)
+            seats.extend(chosen)
+            if len(chosen) < panel.size:
+                short.append(application.receipt_no or str(application.pk))
+        if short:
+            raise DomainError(
+                _("可抽取的专家不足：%(list)s 无法组成 %(n)s 人的专家组，请先补充专家库。")
+                % {"list": "、".join(short), "n": panel.size},
+                field="size",
+            )
+        created = Assignment.objects.bulk_create(
+            Assignment(panel=panel, application_id=s.application, expert_id=s.expert, position=s.position)
+            for s in seats
+        )
+        panel.applications = sorted(known | {a.pk for a in waiting})
+        panel.save(update_fields=["applications"])
+        audit_record(
+            action="panel.extend",
+            actor=actor,
+            obj=panel,
+            summary=_("为新进入专家评审的 %(n)s 份申报书抽取专家（随机种子 %(seed)s 的顺序）")
+            % {"n": len(waiting), "seed": panel.seed},
+            data={"applications": [a.pk for a in waiting], "seats": [[s.application, s.expert] for s in seats]},
+        )
+        experts = Expert.objects.select_related("user").in_bulk([s.expert for s in seats])
+        for seat in created:
+            seat.panel, seat.expert = panel, experts[seat.expert_id]
+        messages.assignments_given(created)
+    return created
+
+
 def panel_reproduce(panel: Panel) -> draw_mod.Draw:
     """The draw again from what the panel recorded (pool, applications, seed, rules) and the experts' and
     applicants' facts as they are now; `manage.py redraw` compares it with the stored assignments."""

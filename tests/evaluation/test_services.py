@@ -1,8 +1,11 @@
 """The expert review's writes: the draw with its seed, declarations and replacements, scores and their locks."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from audit.models import Event
 from core.errors import Conflict, DomainError, PermissionDeniedError
@@ -238,11 +241,6 @@ def test_the_demo_rubric_and_call_copy_copies_it(cast, call):
 
 
 def test_manage_redraw_reproduces_the_stored_draw(cast, call):
-    from io import StringIO
-
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-
     for _ in range(3):
         quick_application(call)
     pool_of(6)
@@ -277,3 +275,22 @@ def test_drawn_experts_and_a_replacement_are_told(cast, call):
     services.assignment_declare(actor=first.expert.user, assignment=first, conflict=True, note="曾任顾问")
     replacement = Assignment.objects.get(replaces=first)
     assert Message.objects.filter(kind="evaluation.assigned", recipient=replacement.expert.user).count() == 1
+
+
+def test_applications_arriving_after_the_draw_are_seated_from_the_same_order(cast, call):
+    quick_application(call)
+    pool_of(5)
+    panel = drawn(cast, call, size=3, seed=9)
+    with pytest.raises(Conflict):
+        services.panel_extend(actor=cast.city_officer, panel=panel)
+    late = quick_application(call)
+    with pytest.raises(PermissionDeniedError):
+        services.panel_extend(actor=cast.expert, panel=panel)
+    seats = services.panel_extend(actor=cast.city_officer, panel=panel)
+    assert [s.expert_id for s in sorted(seats, key=lambda s: s.position)] == panel.order[:3]
+    panel.refresh_from_db()
+    assert late.pk in panel.applications
+    assert Event.objects.get(action="panel.extend").data["applications"] == [late.pk]
+    out = StringIO()
+    call_command("redraw", call=call.code, category="demonstration", stdout=out)
+    assert "identical to the stored draw" in out.getvalue()
