@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from applications import workflow
 from applications.rules import allowed
+from audit.selectors import events_for_object
 from reviews.models import CityCheck, CountyOpinion
 
 APPROVE = "approve"
@@ -47,27 +48,23 @@ _REASONS_SHOWN_TO_ENTERPRISE = {"return", "not_recommend"}
 
 def history_of(user, application):
     """The application's events in time order: every detail for staff, the public labels for the enterprise."""
-    from audit.models import Event
-
-    events = Event.objects.filter(object_type="applications.application", object_id=str(application.pk)).order_by(
-        "occurred_at", "id"
-    )
+    events = events_for_object(application)
     staff = is_staff_reader(user, application)
     rows = []
     for event in events:
         action = event.action.removeprefix("application.")
         data = event.data or {}
-        step = workflow.find(data.get("from"), action) if data.get("from") else None
+        step = workflow.find(event.from_state, action) if event.from_state else None
         if step is None and not staff:
             continue  # not a state change (an upload, a download…): not part of what the enterprise reads
         row = {
             "at": event.occurred_at,
             "action": action,
             "label": str(step.public_label) if step is not None else event.summary,
-            "from": data.get("from"),
-            "to": data.get("to"),
+            "from": event.from_state or None,
+            "to": event.to_state or None,
         }
-        comment = data.get("comment", "")
+        comment = event.comment
         if staff:
             row.update(
                 {
