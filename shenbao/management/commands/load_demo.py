@@ -12,6 +12,7 @@ class Command(BaseCommand):
         from accounts import demo as accounts_demo
         from applications import demo as applications_demo
         from enterprises import demo as enterprises_demo
+        from evaluation import demo as evaluation_demo
         from programmes import demo as programmes_demo
         from reviews import demo as reviews_demo
 
@@ -22,4 +23,5 @@ class Command(BaseCommand):
             enterprises_demo.load()
             applications_demo.load()
             reviews_demo.load()
+            evaluation_demo.load()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账户密码：Shenbao-demo-2018"))
