@@ -28,6 +28,9 @@ class Application(models.Model):
         FORWARDED = "forwarded", _("已上报市级")
         SENT_BACK = "sent_back", _("退回县区")
         EXPERT_REVIEW = "expert_review", _("进入专家评审")
+        # The selection's outcome (publicity.designations takes these rows after the publicity period).
+        DESIGNATED = "designated", _("已认定")
+        NOT_SELECTED = "not_selected", _("未入选")
 
     call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="applications")
     category = models.ForeignKey(

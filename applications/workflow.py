@@ -153,6 +153,25 @@ TRANSITIONS = (
         _("市级复核通过，进入专家评审"),
         CITY_REVIEW,
     ),
+    # The outcome, issued by the city after the publicity period (publicity.designations, for a whole category).
+    Transition(
+        Status.EXPERT_REVIEW,
+        "designate",
+        Status.DESIGNATED,
+        _("认定"),
+        _("经专家评审和公示，予以认定"),
+        CITY_REVIEW,
+        system=True,
+    ),
+    Transition(
+        Status.EXPERT_REVIEW,
+        "not_select",
+        Status.NOT_SELECTED,
+        _("未入选"),
+        _("经专家评审，本次未入选"),
+        CITY_REVIEW,
+        system=True,
+    ),
 )
 _BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
 ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
