@@ -130,3 +130,11 @@ EXPERT_FIELDS = Choices(
     ("intellectual_property", _("知识产权与技术评价")),
     ("management", _("企业管理")),
 )
+
+# ------------------------------------------------------------------------------------------- designation
+# What the city designates an enterprise as after the publicity (publicity.Designation.kind, issue 10 item 6).
+DESIGNATION_KINDS = Choices(
+    ("demonstration_enterprise", _("示范企业")),
+    ("pilot_enterprise", _("试点企业")),
+    ("new_product", _("新产品新技术项目")),
+)

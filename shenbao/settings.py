@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "reviews",
     "reviews.seals",
     "evaluation",
+    "publicity",
 ]
 
 MIDDLEWARE = [
