@@ -13,7 +13,7 @@ export DJANGO_SETTINGS_MODULE := shenbao.settings
 .PHONY: setup setup-dev system-deps run dev serve test test-sqlite test-postgres lint format lock bench clean messages
 
 # Runtime only (requirements.lock); the development tools (requirements-dev.lock) come with setup-dev.
-setup: $(VENV)/.installed-runtime static/vendor/htmx.min.js var/fonts/.built
+setup: $(VENV)/.installed-runtime static/vendor/htmx.min.js static/vendor/echarts.min.js var/fonts/.built
 setup-dev: setup $(VENV)/.installed-dev
 
 # System packages the PDFs and browser tests need (Debian). Installed only when missing and when
@@ -46,6 +46,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+# The dashboards' charts (reports/), Apache ECharts from npm, served from our own static files.
+static/vendor/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts.min.js
 
 # Derived fonts are built once at install time, never per request (see docs/performance.md).
 var/fonts/.built: $(VENV)/.installed-runtime core/fonts.py $(wildcard templates/applications/pdf/*) $(wildcard programmes/templates/programmes/*)

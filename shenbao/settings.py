@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "reviews.seals",
     "evaluation",
     "publicity",
+    "reports",  # last: it reads every stage (dashboards, exports, dossiers)
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("review/", include("reviews.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("inbox/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("applications.urls_public")),
     path("", include("reviews.seals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

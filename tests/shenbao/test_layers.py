@@ -25,6 +25,7 @@ STAGES = [
     "reviews",
     "evaluation",
     "publicity",
+    "reports",
 ]
 PACKAGES = [*STAGES, "shenbao"]
 

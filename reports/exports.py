@@ -1,0 +1,258 @@
+"""Every staff list as a spreadsheet: `GET /api/v1/exports/{list}.xlsx` (reports/api.py) and the pages' 导出 Excel.
+
+Each export is the list's own selector with the list's own filters (the queue's is reviews.queue with the same
+query string as `GET /api/v1/review/queue`, so an export never shows a row the list would hide), read with
+`.iterator()` and written row by row (reports/xlsx.py), then audited as "export.<list>" with the filters
+and the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from applications import listing
+from applications import rules as app_rules
+from applications import selectors as application_selectors
+from applications.models import Application
+from audit.services import audit_record
+from core.errors import DomainError, PermissionDeniedError
+from programmes.models import Call
+from programmes.vocabulary import BUREAUS
+from reports.xlsx import DATETIME, DECIMAL, INT, MONEY, Column, write_workbook
+from reviews import queue
+from reviews.batches import batches_visible_to
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Export:
+    name: str
+    title: str  # the sheet's and the file's name (msgid)
+    allowed: Callable[[User], bool]
+    denied: str  # why not (msgid)
+    columns: list[Column]
+    rows: Callable[[User, dict], tuple[Iterator, dict]]  # (rows, the filters as applied)
+
+
+def _staff(user) -> bool:
+    return app_rules.COUNTY.test(user) or app_rules.CITY.test(user) or app_rules.ADMIN.test(user)
+
+
+def _city(user) -> bool:
+    return app_rules.CITY.test(user)
+
+
+def _reviewer(user) -> bool:
+    return app_rules.COUNTY.test(user) or app_rules.CITY.test(user)
+
+
+# ------------------------------------------------------------------------------------------ applications, queue
+
+APPLICATION_COLUMNS = [
+    Column(gettext_noop("受理编号"), width=26),
+    Column(gettext_noop("企业名称"), width=32),
+    Column(gettext_noop("统一社会信用代码"), width=22),
+    Column(gettext_noop("所属县区"), width=12),
+    Column(gettext_noop("申报类别"), width=16),
+    Column(gettext_noop("申报批次"), width=24),
+    Column(gettext_noop("状态"), width=16),
+    Column(gettext_noop("提交时间"), DATETIME, width=18),
+    Column(gettext_noop("投资总额（元）"), MONEY, width=18),
+    Column(gettext_noop("研发投入（元）"), MONEY, width=18),
+    Column(gettext_noop("自动提示数"), INT, width=10),
+]
+QUEUE_COLUMNS = [*APPLICATION_COLUMNS, Column(gettext_noop("本轮尚未出具意见的部门"), width=20)]
+
+
+def _application_values(a: Application) -> list:
+    figures = getattr(a, "report_figures", None)
+    profile = getattr(a.enterprise, "profile", None)
+    return [
+        a.receipt_no,
+        a.enterprise.name,
+        profile.uscc if profile is not None else "",
+        a.region.name if a.region_id else "",
+        a.category.name,
+        a.call.title,
+        a.get_status_display(),
+        a.submitted_at,
+        figures.investment_yuan if figures else None,
+        figures.rd_investment_yuan if figures else None,
+        getattr(a, "flag_count", None),
+    ]
+
+
+def _with_figures(qs):
+    return qs.select_related("enterprise__profile", "report_figures")
+
+
+def _flag_counted(qs):
+    return qs.annotate(flag_count=queue._flag_count())
+
+
+def application_rows(user, params):
+    query = listing.parse_query(params, strict=True)
+    qs = listing.filter_applications(application_selectors.applications_visible_to(user), query)
+    qs = _flag_counted(_with_figures(qs))
+    return (_application_values(a) for a in qs.iterator(chunk_size=CHUNK)), query.params(page_size="")
+
+
+def queue_rows(user, params):
+    query = queue.parse_queue_query(params, strict=True)
+    qs = listing.filter_applications(queue.queue_queryset(user), query)
+    owes = query.extra.get(queue.OWES_PARAM)
+    if owes:
+        qs = qs.filter(queue.owes_q(owes))
+
+    def rows():
+        for a in _with_figures(qs).iterator(chunk_size=CHUNK):
+            row = queue.queue_row(a)
+            yield [*_application_values(a), "、".join(str(BUREAUS.label(code)) for code in row.owes)]
+
+    return rows(), query.params(page_size="")
+
+
+# ------------------------------------------------------------------------------------------------ batches
+
+BATCH_COLUMNS = [
+    Column(gettext_noop("文号"), width=24),
+    Column(gettext_noop("县区"), width=12),
+    Column(gettext_noop("申报批次"), width=24),
+    Column(gettext_noop("状态"), width=10),
+    Column(gettext_noop("申报书数"), INT, width=10),
+    Column(gettext_noop("创建人"), width=14),
+    Column(gettext_noop("创建时间"), DATETIME, width=18),
+    Column(gettext_noop("上报时间"), DATETIME, width=18),
+]
+
+
+def batch_rows(user, params):
+    from django.db.models import Count
+
+    qs = batches_visible_to(user).annotate(item_count=Count("items")).order_by("-created_at", "-id")
+    rows = (
+        [
+            b.number,
+            b.region.name,
+            b.call.title,
+            b.get_state_display(),
+            b.item_count,
+            b.created_by.get_username(),
+            b.created_at,
+            b.forwarded_at,
+        ]
+        for b in qs.iterator(chunk_size=CHUNK)
+    )
+    return rows, {}
+
+
+# ------------------------------------------------------------------------------------------------ evaluation
+
+
+def _expert_columns():
+    from evaluation.pool_xlsx import COLUMNS
+
+    return [Column(header, width=18) for _key, header in COLUMNS]
+
+
+def expert_rows(user, params):
+    from evaluation.pool_xlsx import COLUMNS
+    from evaluation.services import experts_export_rows
+
+    return ([row.get(key, "") for key, _h in COLUMNS] for row in experts_export_rows()), {}
+
+
+RANKING_COLUMNS = [
+    Column(gettext_noop("名次"), INT, width=8),
+    Column(gettext_noop("受理编号"), width=26),
+    Column(gettext_noop("企业名称"), width=32),
+    Column(gettext_noop("去掉最高最低分后的平均分"), DECIMAL, width=14),
+    Column(gettext_noop("平均分"), DECIMAL, width=10),
+    Column(gettext_noop("极差"), DECIMAL, width=10),
+    Column(gettext_noop("离群评分数"), INT, width=10),
+    Column(gettext_noop("已提交评分"), INT, width=10),
+    Column(gettext_noop("专家人数"), INT, width=10),
+]
+
+
+def ranking_rows(user, params):
+    from evaluation.selectors import ranking
+
+    call_id, code = (params.get("call") or "").strip(), (params.get("category") or "").strip()
+    if not call_id.isdigit():
+        raise DomainError(gettext("请指定申报批次（call）。"), field="call")
+    call = get_object_or_404(Call, pk=int(call_id))
+    category = call.categories.filter(code=code).first()
+    if category is None:
+        raise DomainError(gettext("本批次没有该申报类别。"), field="category")
+    result = ranking(call, category)
+
+    def rows():
+        for row in result["rows"]:
+            agg = row["aggregate"]
+            yield [
+                row["position"],
+                row["application"]["receipt_no"],
+                row["application"]["enterprise"],
+                agg.trimmed_mean,
+                agg.mean,
+                agg.spread,
+                len(agg.outliers),
+                row["submitted"],
+                row["panel_size"],
+            ]
+
+    return rows(), {"call": call.pk, "category": code}
+
+
+# ------------------------------------------------------------------------------------------------ registry
+
+STAFF_ONLY = gettext_noop("只有县区审核人员、市级管理员和系统管理员可以导出。")
+REVIEWERS_ONLY = gettext_noop("只有县区审核人员和市级管理员可以导出审核列表。")
+CITY_ONLY = gettext_noop("只有市级管理员可以导出。")
+
+EXPORTS: dict[str, Export] = {
+    e.name: e
+    for e in (
+        Export("queue", gettext_noop("审核列表"), _reviewer, REVIEWERS_ONLY, QUEUE_COLUMNS, queue_rows),
+        Export("applications", gettext_noop("申报书列表"), _staff, STAFF_ONLY, APPLICATION_COLUMNS, application_rows),
+        Export("batches", gettext_noop("上报批次"), _reviewer, REVIEWERS_ONLY, BATCH_COLUMNS, batch_rows),
+        Export("experts", gettext_noop("专家库"), _city, CITY_ONLY, [], expert_rows),
+        Export("ranking", gettext_noop("专家评审排名"), _city, CITY_ONLY, RANKING_COLUMNS, ranking_rows),
+    )
+}
+EXPORT_TITLES = {name: _(e.title) for name, e in EXPORTS.items()}
+
+
+def columns_of(export: Export) -> list[Column]:
+    return export.columns or _expert_columns()
+
+
+def run_export(user, name: str, params) -> tuple[object, int, str]:
+    """(temporary xlsx file, rows, file name) of the list `name` as `user` may see it; audited."""
+    export = EXPORTS.get(name)
+    if export is None:
+        from django.http import Http404
+
+        raise Http404
+    if not export.allowed(user):
+        raise PermissionDeniedError(gettext(export.denied))
+    rows, filters = export.rows(user, params)
+    title = gettext(export.title)
+    out, count = write_workbook(title, columns_of(export), rows)
+    with transaction.atomic():
+        audit_record(
+            action=f"export.{name}",
+            actor=user,
+            summary=gettext("导出%(title)s（%(n)s 行）") % {"title": title, "n": count},
+            data={"filters": filters, "rows": count},
+        )
+    return out, count, f"{title}.xlsx"
