@@ -23,6 +23,7 @@ from enterprises.api import router as enterprises_router
 from evaluation.api import router as evaluation_router
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
+from publicity.api import router as publicity_router
 from reports.api import router as reports_router
 from reviews.api import router as reviews_router
 from reviews.api_batches import router as batches_router
@@ -109,6 +110,7 @@ for _router in (
     reviews_detail_router,
     seals_router,
     evaluation_router,
+    publicity_router,
     reports_router,
 ):
     api.add_router("/", _router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("review/", include("reviews.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("publicity/", include("publicity.urls")),
     path("inbox/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("", include("applications.urls_public")),
