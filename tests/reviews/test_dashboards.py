@@ -104,8 +104,10 @@ def test_staff_dashboards_link_to_the_pages_each_role_may_open(client, cast):
     county = client.get("/accounts/workspace/county/").content.decode()
     assert 'id="link-queue"' in county and 'id="link-outreach"' in county and 'id="link-city"' not in county
     assert "尚未开放：县级工信" not in county
+    assert 'id="link-batches"' in county
     client.force_login(cast.city_officer)
     city = client.get("/accounts/workspace/city/").content.decode()
     assert 'id="link-queue"' in city and 'id="link-city"' in city and 'id="link-outreach"' not in city
+    assert 'id="link-batches"' in city
     client.force_login(cast.admin)
     assert 'id="review-links"' not in client.get("/accounts/workspace/admin/").content.decode()
