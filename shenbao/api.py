@@ -24,6 +24,7 @@ from evaluation.api import router as evaluation_router
 from notifications.api import router as notifications_router
 from programmes.api import router as programmes_router
 from publicity.api import router as publicity_router
+from publicity.api_designations import router as designations_router
 from reports.api import router as reports_router
 from reviews.api import router as reviews_router
 from reviews.api_batches import router as batches_router
@@ -111,6 +112,7 @@ for _router in (
     seals_router,
     evaluation_router,
     publicity_router,
+    designations_router,
     reports_router,
 ):
     api.add_router("/", _router)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("applications.urls_public")),
     path("", include("reviews.seals.urls")),
+    path("", include("publicity.urls_designations")),  # /results/ (public) and the city's designation page
     path("i18n/", include("django.conf.urls.i18n")),
     # The scripts' strings (static/js/*.js call gettext()), translated like the templates' (domain djangojs).
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
