@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -17,7 +19,7 @@ from applications.forms.legacy import snapshot_form
 from applications.models import Application, Snapshot
 from applications.rules import allowed
 from enterprises import eligibility
-from enterprises.selectors import enterprise_facts, profile_for
+from enterprises.selectors import enterprise_facts, enterprise_facts_from_snapshot, profile_for
 from programmes.models import SHANGHAI, Call
 from programmes.selectors import call_time_left as time_left  # noqa: F401 (pages and API read it here)
 from programmes.selectors import call_time_left_text as time_left_text  # noqa: F401
@@ -79,7 +81,7 @@ def application_reading(user: User, *, application: Application) -> dict:
             "frozen": True,
             "data": snapshot_form(frozen),  # old snapshots: their 2018 keys read as today's
             "figures": frozen["derived"],
-            "eligibility": frozen["eligibility"],
+            "eligibility": frozen_verdict(application, frozen),
             "profile": frozen.get("enterprise") or {},
             "snapshot_version": frozen["version"],
         }
@@ -92,6 +94,38 @@ def application_reading(user: User, *, application: Application) -> dict:
         "profile": None,
         "snapshot_version": frozen["version"] if frozen else None,
     }
+
+
+def frozen_verdict(application: Application, frozen: dict) -> dict:
+    """The verdict frozen at submission, worded in the reader's language.
+
+    The stored words are in the language of the submission (Chinese). The engine is deterministic: run again on
+    the frozen profile and figures it must say exactly the stored words in Chinese; only then is its wording in
+    the active language shown. Otherwise (an older rule, a changed deadline, an English submission) the stored
+    words are kept, so a reader never sees a verdict other than the one frozen.
+    """
+    stored = frozen["eligibility"]
+    if translation.get_language() == settings.LANGUAGE_CODE or not frozen.get("enterprise"):
+        return stored
+    try:
+        facts = enterprise_facts_from_snapshot(frozen["enterprise"])
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return stored
+    with translation.override(settings.LANGUAGE_CODE):
+        again = _evaluate(application, facts, frozen["derived"])
+    return _evaluate(application, facts, frozen["derived"]) if again == stored else stored
+
+
+def _evaluate(application: Application, facts, figures: dict) -> dict:
+    kwargs = {}
+    if application.category.code == eligibility.DEMONSTRATION:
+        kwargs["demonstration"] = derived_mod.demonstration_facts(figures)
+    else:
+        kwargs["new_product"] = derived_mod.new_product_facts(figures)
+    result = eligibility.evaluate(
+        application.category, enterprise=facts, reference_date=reference_date(application.call), **kwargs
+    )
+    return result.as_dict()
 
 
 def application_figures(application: Application, *, data: dict | None = None) -> dict:
@@ -116,18 +150,7 @@ def eligibility_for(application: Application, *, figures: dict | None = None, pr
     profile = profile_for(application.enterprise) if profile is None else profile
     if profile is None:
         return _no_profile_result(application.category.code)
-    kwargs = {}
-    if application.category.code == eligibility.DEMONSTRATION:
-        kwargs["demonstration"] = derived_mod.demonstration_facts(figures)
-    else:
-        kwargs["new_product"] = derived_mod.new_product_facts(figures)
-    result = eligibility.evaluate(
-        application.category,
-        enterprise=enterprise_facts(profile),
-        reference_date=reference_date(application.call),
-        **kwargs,
-    )
-    return result.as_dict()
+    return _evaluate(application, enterprise_facts(profile), figures)
 
 
 def startable_categories(user: User) -> list[tuple]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -95,6 +97,32 @@ def enterprise_facts(profile: EnterpriseProfile) -> EnterpriseFacts:
         sound_management=profile.declared(K.SOUND_MANAGEMENT),
         good_credit=profile.declared(K.GOOD_CREDIT),
         illegal_record=not profile.declared(K.NO_ILLEGAL_RECORD),
+    )
+
+
+def enterprise_facts_from_snapshot(frozen: dict) -> EnterpriseFacts:
+    """The facts of a profile frozen by `snapshot_of` (a submitted application's "enterprise")."""
+    declared = {
+        kind: bool((frozen.get("declarations") or {}).get(kind, {}).get("accepted")) for kind in Declaration.Kind.values
+    }
+    money = {
+        key: Decimal(frozen[key]) if frozen.get(key) not in (None, "") else None
+        for key in ("revenue_yuan", "assets_yuan")
+    }
+    established = frozen.get("established_on")
+    return EnterpriseFacts(
+        uscc=frozen.get("uscc", ""),
+        registered_region=(frozen.get("registered_region") or {}).get("code", ""),
+        tax_region=(frozen.get("tax_region") or {}).get("code", ""),
+        independent_legal_person=bool(frozen.get("independent_legal_person")),
+        established_on=dt.date.fromisoformat(established) if established else None,
+        industry=(frozen.get("industry") or {}).get("code", ""),
+        employees=frozen.get("employees"),
+        revenue_yuan=money["revenue_yuan"],
+        assets_yuan=money["assets_yuan"],
+        sound_management=declared[Declaration.Kind.SOUND_MANAGEMENT],
+        good_credit=declared[Declaration.Kind.GOOD_CREDIT],
+        illegal_record=not declared[Declaration.Kind.NO_ILLEGAL_RECORD],
     )
 
 
