@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from audit.services import audit_record
 from core.errors import DomainError, PermissionDeniedError
 from programmes.models import Call
 from publicity import certificates, designations, rules_designations
@@ -117,13 +118,23 @@ def certificate_status(request, key: str):
 )
 def certificate_pdf(request, application_id: int):
     designation = designations.certificate_for(request.user, application_id=application_id)
-    return pdf_response(designation)
+    return pdf_response(request, designation)
 
 
-def pdf_response(designation) -> HttpResponse:
+def pdf_response(request, designation) -> HttpResponse:
+    """The sealed certificate as an attachment; the download is audited (who read which certificate)."""
     data = certificates.certificate_bytes(designation)
-    response = HttpResponse(data, content_type="application/pdf")
     name = certificates.certificate_filename(designation)
+    audit_record(
+        action="designation.download",
+        actor=request.user,
+        obj=designation,
+        summary=name,
+        data={"number": designation.number, "sm3": designation.certificate_sm3},
+        request=request,
+    )
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

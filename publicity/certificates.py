@@ -143,9 +143,10 @@ def certificate_issue(designation: Designation) -> Designation:
 
 
 def certificate_bytes(designation: Designation) -> bytes:
-    """The sealed certificate as stored, made first if it is missing."""
+    """The sealed certificate as stored, made first if it is missing (`designation` then gets its SM3)."""
     if not (designation.certificate and designation.certificate_sm3):
-        designation = certificate_issue(designation)
+        made = certificate_issue(designation)
+        designation.certificate, designation.certificate_sm3 = made.certificate, made.certificate_sm3
     with designation.certificate.open("rb") as handle:
         return handle.read()
 

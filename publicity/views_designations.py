@@ -94,4 +94,4 @@ def designation_page(request, call_id, category):
 
 @login_required
 def certificate_download(request, pk):
-    return pdf_response(designations.certificate_for(request.user, application_id=pk))
+    return pdf_response(request, designations.certificate_for(request.user, application_id=pk))

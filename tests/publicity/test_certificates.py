@@ -145,3 +145,14 @@ def test_the_download_makes_a_missing_certificate_once(client, api_token, cast, 
     assert second.content == first.content
     assert sm3_hex(first.content) == Designation.objects.get(application=a).certificate_sm3
     assert Event.objects.filter(action="designation.certificate").count() == 1
+    downloads = Event.objects.filter(action="designation.download")
+    assert downloads.count() == 2 and {e.actor_id for e in downloads} == {cast.enterprise_a.pk}
+
+
+def test_the_qr_code_encodes_the_verification_address(designation):
+    from applications.pdf import qr_data_uri
+
+    context = certificates.certificate_context(designation)
+    url = certificates.verification_url(designation)
+    assert context["qr"] == qr_data_uri(url) and url.isascii()
+    assert url.startswith(certificates.settings.SITE_URL.rstrip("/") + "/results/certificates/")
