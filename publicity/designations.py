@@ -199,8 +199,8 @@ def designations_issue(*, actor, call: Call, category: Category, kinds: dict | N
             action="designation.issue",
             actor=actor,
             obj=publicity,
-            summary=_("%(category)s认定 %(n)s 家，未入选 %(m)s 家")
-            % {"category": category.name, "n": len(designations), "m": len(others)},
+            # The audit speaks Chinese whatever the officer's page language (a record, not a page).
+            summary=f"{category.name}认定 {len(designations)} 家，未入选 {len(others)} 家",
             data={
                 "call": call.pk,
                 "category": category.code,
