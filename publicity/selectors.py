@@ -1,11 +1,14 @@
 """Reads of the publicity: the public view of one publicity (cached per publicity, the cache key carries the
-publicity's `updated_at`, which every change touches — so a change is seen at once by every worker process,
-whatever the cache backend), and the staff's lists of objections (only of calls the user runs)."""
+publicity's `updated_at`, which every change touches — so a change is seen by every worker process within
+VERSION_MEMO_SECONDS, whatever the cache backend), and the staff's lists of objections (only of calls the user runs)."""
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
@@ -15,13 +18,28 @@ from publicity.models import Objection, Publicity, PublicityEntry
 from publicity.rules import runs_call
 
 CACHE_SECONDS = 300
+# Under a crowd even the version query counts: each process asks the database at most once a second per
+# publicity. A save in this process forgets its memo at once (signals in apps.py, `forget_version`); another
+# worker process sees a change within this many seconds.
+VERSION_MEMO_SECONDS = 1.0
+_versions: dict[int, tuple[float, dict | None]] = {}
+
+
+def forget_version(pk) -> None:
+    _versions.pop(pk, None)
 
 
 def version_of(pk: int) -> dict:
     """The few columns that say whether a cached view is still right: one indexed query (404 if unknown)."""
-    row = Publicity.objects.filter(pk=pk).values("pk", "updated_at", "state", "starts_on", "ends_on").first()
+    now = time.monotonic()
+    hit = _versions.get(pk)
+    if hit is not None and hit[0] > now:
+        row = hit[1]
+    else:
+        row = Publicity.objects.filter(pk=pk).values("pk", "updated_at", "state", "starts_on", "ends_on").first()
+        _versions[pk] = (now + VERSION_MEMO_SECONDS, row)
     if row is None or row["state"] == Publicity.State.WITHDRAWN:
-        get_object_or_404(Publicity, pk=-1)
+        raise Http404
     return row
 
 

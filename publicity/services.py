@@ -22,7 +22,7 @@ from core.errors import Conflict, DomainError, PermissionDeniedError
 from evaluation.selectors import proposed_selection
 from notifications import sms
 from programmes.models import Call, Category
-from publicity import period
+from publicity import period, selectors
 from publicity.models import Objection, ObjectionFile, Publicity, PublicityEntry
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -45,6 +45,7 @@ def touch(publicity: Publicity) -> None:
     """Mark the publicity changed: its public page and API answer are rebuilt on the next read."""
     publicity.updated_at = timezone.now()
     Publicity.objects.filter(pk=publicity.pk).update(updated_at=publicity.updated_at)
+    selectors.forget_version(publicity.pk)
 
 
 # ---------------------------------------------------------------------------------------------- publishing

@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -39,7 +42,7 @@ def _countdown(ends_on: dt.date) -> dict:
     return {"days": hours // 24, "hours": hours % 24, "closes_at": period.closes_at(ends_on).isoformat()}
 
 
-def _page(request, pk, *, errors=None, form=None, status=200):
+def _page(request, pk, *, errors=None, form=None, status=200, extra=None):
     version = selectors.version_of(pk)
     context = {
         "pk": pk,
@@ -49,6 +52,7 @@ def _page(request, pk, *, errors=None, form=None, status=200):
         "list_html": mark_safe(selectors.cached("page", version, lambda: _list_html(pk))),  # noqa: S308 - ours
         "errors": errors or [],
         "form": form or {},
+        **(extra or {}),
     }
     if context["phase"] == period.OPEN:
         # The form's choice of entry: the same cached data as the list (no query on a cache hit).
@@ -57,9 +61,31 @@ def _page(request, pk, *, errors=None, form=None, status=200):
     return render(request, "publicity/page.html", context, status=status)
 
 
+# The whole page of an anonymous first visit is cached with this in place of the CSRF token (base.html's
+# language form), which is put in per response: every visitor still gets their own token and cookie.
+CSRF_SENTINEL = "publicity-csrf-sentinel"
+
+
+def _plain_visit(request) -> bool:
+    """A visitor with no session, no pending message and no query: the page is the same for all of them."""
+    cookies = request.COOKIES
+    return not request.GET and settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _whole_page(request, pk) -> str:
+    context = {"csrf_token": CSRF_SENTINEL}
+    response = _page(request, pk, extra=context)
+    return response.content.decode()
+
+
 @require_GET
 def publicity_page(request, pk):
-    return _page(request, pk)
+    if not _plain_visit(request):
+        return _page(request, pk)
+    version = selectors.version_of(pk)
+    hour = timezone.now().strftime("%Y%m%d%H")  # the server-written countdown is rewritten every hour
+    body = selectors.cached("whole", version, lambda: _whole_page(request, pk), hour)
+    return HttpResponse(body.replace(CSRF_SENTINEL, get_token(request)))
 
 
 # Public and anonymous by design: the objector is who they sign as, never the session, so a forged

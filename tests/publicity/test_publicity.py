@@ -323,3 +323,22 @@ def test_public_page_cached_and_invalidated_on_change(client, cast, django_asser
     services.decide(actor=cast.city_officer, objection=objection, upheld=True, reply="属实")
     assert apps[0].enterprise.name not in client.get(url).content.decode().split('id="objection-form"')[0]
     assert Publicity.objects.get(pk=publicity.pk).updated_at > publicity.published_at
+
+
+def test_the_whole_cached_page_still_gives_each_visitor_a_working_csrf_token(cast):
+    from django.test import Client
+
+    publicity, _apps = published(cast)
+    url = f"/publicity/{publicity.pk}/"
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        response = visitor.get(url)
+        page = response.content.decode()
+        assert "publicity-csrf-sentinel" not in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        assert "csrftoken" in response.cookies
+        switched = visitor.post("/i18n/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": token})
+        assert switched.status_code == 302
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
