@@ -86,7 +86,7 @@ def public_data(publicity: Publicity) -> dict:
                 "position": e.position,
                 "rank": e.rank,
                 "enterprise_name": e.enterprise_name,
-                "category": e.category_name,
+                "category": translated_name(e.category_name),
                 "summary": e.summary,
                 "adjusted_note": e.adjusted_note,
             }
