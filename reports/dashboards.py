@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.functions import Cast, Floor, TruncDate
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from accounts.models import User
 from accounts.selectors import county_units
@@ -47,7 +49,7 @@ def _counts(user):
     rows = (
         Application.objects.filter(scope_q(user))
         .annotate(day=TruncDate("submitted_at", tzinfo=SHANGHAI))
-        .values_list("day", "region_id", "category__code", "status")
+        .values_list("day", "region_id", "category_id", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -77,7 +79,7 @@ def _over_time(rows, states):
 def _money_totals(user):
     rows = (
         ApplicationFigures.objects.filter(scope_q(user, "application__"))
-        .values_list("application__category__code", "application__region_id")
+        .values_list("application__category_id", "application__region_id")
         .annotate(investment=Sum("investment_yuan"), rd=Sum("rd_investment_yuan"), n=Count("pk"))
         .order_by()
     )
@@ -92,11 +94,12 @@ def _money_totals(user):
 def _scores(user):
     from evaluation.models import Score
 
-    qs = Score.objects.filter(submitted_at__isnull=False, **{})
-    qs = qs.filter(scope_q(user, "assignment__application__"))
+    qs = Score.objects.filter(submitted_at__isnull=False)
+    if app_rules.COUNTY.test(user):  # the city reads every score: no join to the applications
+        qs = qs.filter(scope_q(user, "assignment__application__"))
     rows = (
         qs.annotate(band=Cast(Floor("total") / SCORE_BAND, IntegerField()))
-        .values_list("assignment__application__category__code", "band")
+        .values_list("assignment__panel__category_id", "band")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -106,14 +109,16 @@ def _scores(user):
 def _stage_durations(user):
     """{state: (mean days, applications)} from each transition to the next one of the same application."""
     params = []
-    scope = "a.receipt_no IS NOT NULL"
+    cast = "varchar" if connection.vendor == "postgresql" else "text"
+    scope = ""  # the city: every application's transitions (only submitted ones have any)
     if app_rules.COUNTY.test(user):
-        scope += " AND a.region_id = %s"
+        scope = f"""AND e.object_id IN (SELECT CAST(a.id AS {cast}) FROM applications_application a
+                                        WHERE a.receipt_no IS NOT NULL AND a.region_id = %s)"""
         params.append(user.organisation.region_id)
     if connection.vendor == "postgresql":
-        object_id, seconds = "CAST(a.id AS varchar)", "EXTRACT(EPOCH FROM (t.next_at - t.occurred_at))"
+        seconds = "EXTRACT(EPOCH FROM (t.next_at - t.occurred_at))"
     else:
-        object_id, seconds = "CAST(a.id AS text)", "(julianday(t.next_at) - julianday(t.occurred_at)) * 86400"
+        seconds = "(julianday(t.next_at) - julianday(t.occurred_at)) * 86400"
     # Only constant fragments are formatted in; the unit is a bound parameter.
     sql = f"""
         SELECT t.to_state, AVG({seconds}), COUNT(*)
@@ -122,7 +127,7 @@ def _stage_durations(user):
                    LEAD(e.occurred_at) OVER (PARTITION BY e.object_id ORDER BY e.occurred_at, e.id) AS next_at
             FROM audit_event e
             WHERE e.object_type = 'applications.application' AND e.to_state <> ''
-              AND e.object_id IN (SELECT {object_id} FROM applications_application a WHERE {scope})
+              {scope}
         ) t
         WHERE t.next_at IS NOT NULL
         GROUP BY t.to_state
@@ -132,16 +137,57 @@ def _stage_durations(user):
         return {state: (Decimal(str(avg or 0)) / 86400, n) for state, avg, n in cursor.fetchall()}
 
 
+def _by_code(rows, index, codes):
+    """Rows grouped by category id, regrouped by category code (the last column is the count)."""
+    merged = defaultdict(int)
+    for row in rows:
+        key = (*row[:index], codes.get(row[index], row[index]), *row[index + 1 : -1])
+        merged[key] += row[-1]
+    return [(*key, n) for key, n in merged.items()]
+
+
+def _merge_codes(by_category, codes):
+    merged = defaultdict(lambda: [ZERO, ZERO])
+    for pk, (investment, rd) in by_category.items():
+        bucket = merged[codes.get(pk, pk)]
+        bucket[0] += investment
+        bucket[1] += rd
+    return merged
+
+
+def scope_key(user: User) -> str:
+    return "city" if app_rules.CITY.test(user) else f"unit-{user.organisation.region_id}"
+
+
+def dashboard_cached(user: User) -> dict:
+    """dashboard(), kept for REPORTS_DASHBOARD_CACHE_SECONDS (default 60; 0: never kept) per scope and language:
+    a summary a minute old is still the summary, and a crowd of officers opening it costs one computation."""
+    seconds = getattr(settings, "REPORTS_DASHBOARD_CACHE_SECONDS", 60)
+    if not seconds:
+        return dashboard(user)
+    key = f"reports:dashboard:{scope_key(user)}:{get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = dashboard(user)
+        cache.set(key, data, seconds)
+    return data
+
+
 def dashboard(user: User) -> dict:
     """Every chart's data (plain JSON: the page embeds it with json_script and also prints it as tables)."""
     states = dict(Application.Status.choices)
     units = county_units()
     if app_rules.COUNTY.test(user):
         units = {k: v for k, v in units.items() if k == user.organisation.region_id}
-    categories = dict(Category.objects.order_by("code").values_list("code", "name").distinct())
-    rows = _counts(user)
+    codes, categories = {}, {}
+    for pk, code, name in Category.objects.order_by("code", "pk").values_list("pk", "code", "name"):
+        codes[pk] = code
+        categories.setdefault(code, name)
+    # The groups come by category id (no join); a later call's category of the same code adds up with it.
+    rows = _by_code(_counts(user), 2, codes)
     by_category, by_unit = _money_totals(user)
-    scores = _scores(user)
+    by_category = _merge_codes(by_category, codes)
+    scores = _by_code(_scores(user), 0, codes)
     durations = _stage_durations(user)
     bands = sorted({b for _c, b, _n in scores})
     score_cells = {(c, b): n for c, b, n in scores}

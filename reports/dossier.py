@@ -29,6 +29,7 @@ from reviews.models import BatchItem
 from reviews.selectors import city_checks_of, opinions_of
 
 CHUNK = 1024 * 1024
+EXTENSIONS = {"xlsx": "xlsx", "pdf": "pdf", "manifest": "json"}
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]+")
 
 
@@ -179,8 +180,9 @@ def _batches(writer, application):
             },
         )
         for document in batch.documents.order_by("kind", "seals", "id"):
-            name = safe_name(document.file.name.rsplit("/", 1)[-1])
-            writer.add_file(f"{folder}/{document.kind}-{document.seals}-{name}", document.file, kind=document.kind)
+            ext = EXTENSIONS.get(document.kind.rsplit("_", 1)[-1], "bin")
+            path = f"{folder}/{document.kind}-{document.seals}-seals.{ext}"
+            writer.add_file(path, document.file, kind=document.kind, seals=document.seals)
 
 
 def _scores(writer, application):

@@ -10,4 +10,4 @@ from reports import dashboards
 def dashboard_page(request):
     if not dashboards.may_view(request.user):
         raise PermissionDenied(gettext("只有县区审核人员和市级管理员可以查看统计。"))
-    return render(request, "reports/dashboard.html", {"data": dashboards.dashboard(request.user)})
+    return render(request, "reports/dashboard.html", {"data": dashboards.dashboard_cached(request.user)})

@@ -168,3 +168,11 @@ def test_libreoffice_reads_the_hyperlink_formula_as_text(client, cast, two_count
     assert rows[0][1] == "企业名称"
     row = next(r for r in rows if r[0] == mine.receipt_no)
     assert row[1] == EVIL  # the text itself, not "x" (the formula's result) nor an error
+
+
+@pytest.mark.django_db
+def test_the_queue_page_links_its_export_with_the_same_filters(client, cast, two_counties):
+    client.force_login(cast.city_officer)
+    html = client.get("/review/?region=321003").content.decode()
+    assert "/api/v1/exports/queue.xlsx?region=321003" in html and "导出 Excel" in html
+    assert 'href="/reports/"' in html
