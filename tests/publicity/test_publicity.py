@@ -286,7 +286,7 @@ def test_public_page_needs_no_login_and_shows_list_countdown_and_supervision(cli
     assert (
         re.search(r"距公示结束还有 <span data-countdown-text>6 天 \d+ 小时</span>", page) and "data-closes-at" in page
     )
-    assert PHONE in page and CONTACT in page and 'name="grounds"' in page
+    assert PHONE in page and CONTACT in page and 'name="grounds"' in page and "（共 7 天）" in page
     assert client.get(f"/api/v1/publicity/{publicity.pk}").status_code == 200
     shift(publicity, -30)
     page = client.get(f"/publicity/{publicity.pk}/").content.decode()
