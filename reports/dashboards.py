@@ -113,7 +113,7 @@ def _stage_durations(user):
     scope = ""  # the city: every application's transitions (only submitted ones have any)
     if app_rules.COUNTY.test(user):
         scope = f"""AND e.object_id IN (SELECT CAST(a.id AS {cast}) FROM applications_application a
-                                        WHERE a.receipt_no IS NOT NULL AND a.region_id = %s)"""
+                                        WHERE a.receipt_no IS NOT NULL AND a.region_id = %s)"""  # noqa: S608
         params.append(user.organisation.region_id)
     if connection.vendor == "postgresql":
         seconds = "EXTRACT(EPOCH FROM (t.next_at - t.occurred_at))"
@@ -225,5 +225,6 @@ def dashboard(user: User) -> dict:
             for s in states
             if s in durations
         ],
+        "labels": {"investment": gettext("投资总额（元）"), "rd": gettext("研发投入（元）")},  # the chart's legend
         "scope": gettext("全市") if app_rules.CITY.test(user) else next(iter(units.values()), ""),
     }

@@ -58,36 +58,47 @@ class Sheet:
         self.sheet.freeze_panes = "A2"
         self.sheet.append([gettext(c.header) for c in columns])
         self.rows = 0
+        self._cells = {}
 
-    def _cell(self, column: Column, value):
+    def _styled(self, index: int, number_format: str | None = None, *, text=False):
+        """One styled cell per column, refilled for each row: the write-only sheet writes a row's cells as they
+        are appended, and building 30,000 styled cells costs more than the rest of the sheet."""
         from openpyxl.cell import WriteOnlyCell
 
+        key = (index, text)
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cells[key] = WriteOnlyCell(self.sheet)
+            if number_format:
+                cell.number_format = number_format
+            if text:
+                cell.quotePrefix = True  # the spreadsheet keeps it text when the cell is edited
+        return cell
+
+    def _cell(self, index: int, column: Column, value):
         if value is None or value == "":
             return None
-        if column.kind in (MONEY, DECIMAL):
-            cell = WriteOnlyCell(self.sheet, value=value if isinstance(value, Decimal) else Decimal(str(value)))
-            cell.number_format = MONEY_FORMAT if column.kind == MONEY else "0.00"
+        kind = column.kind
+        if kind in (MONEY, DECIMAL):
+            cell = self._styled(index, MONEY_FORMAT if kind == MONEY else "0.00")
+            cell.value = value if isinstance(value, Decimal) else Decimal(str(value))
             return cell
-        if column.kind == INT:
+        if kind == INT:
             return int(value)
-        if column.kind == DATETIME:
-            cell = WriteOnlyCell(self.sheet, value=local(value))
-            cell.number_format = DATETIME_FORMAT
-            return cell
-        if column.kind == DATE:
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = DATE_FORMAT
+        if kind in (DATETIME, DATE):
+            cell = self._styled(index, DATETIME_FORMAT if kind == DATETIME else DATE_FORMAT)
+            cell.value = local(value) if kind == DATETIME else value
             return cell
         text = str(value).translate(_ILLEGAL)
         if not is_formula_like(text):
             return text
-        cell = WriteOnlyCell(self.sheet, value=text)
+        cell = self._styled(index, text=True)
+        cell.value = text
         cell.data_type = "s"  # openpyxl would otherwise write "=…" as a formula
-        cell.quotePrefix = True  # and the spreadsheet keeps it text when the cell is edited
         return cell
 
     def append(self, values: Iterable) -> None:
-        self.sheet.append([self._cell(c, v) for c, v in zip(self.columns, values, strict=True)])
+        self.sheet.append([self._cell(i, c, v) for i, (c, v) in enumerate(zip(self.columns, values, strict=True))])
         self.rows += 1
 
 

@@ -56,6 +56,9 @@ def test_queue_export_has_chinese_headers_money_as_decimal_and_its_row(client, c
     cell = next(c for c in sheet[by_receipt_index(rows, mine.receipt_no)] if c.column == 9)
     assert cell.number_format == "#,##0.00" and cell.data_type == "n"
     assert row[3] == "邗江区"
+    from programmes.vocabulary import BUREAUS
+
+    assert row[11] == "、".join(str(BUREAUS.label(c)) for c in BUREAUS.codes)  # submitted: both bureaus owe
 
 
 def by_receipt_index(rows, receipt):

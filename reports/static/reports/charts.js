@@ -33,13 +33,12 @@
         tooltip: { trigger: "axis" }, legend: {}, grid: { containLabel: true, left: 8, right: 8, bottom: 8 },
         xAxis: { type: "category", data: rows.map(function (r) { return r.label; }) }, yAxis: { type: "value" },
         series: [
-          { name: gettextOr("投资总额（元）"), type: "bar", data: rows.map(function (r) { return Number(r.investment); }) },
-          { name: gettextOr("研发投入（元）"), type: "bar", data: rows.map(function (r) { return Number(r.rd); }) },
+          { name: d.labels.investment, type: "bar", data: rows.map(function (r) { return Number(r.investment); }) },
+          { name: d.labels.rd, type: "bar", data: rows.map(function (r) { return Number(r.rd); }) },
         ],
       };
     },
   };
-  function gettextOr(text) { return typeof window.gettext === "function" ? window.gettext(text) : text; }
   function render() {
     var source = document.getElementById("report-data");
     if (!source || typeof window.echarts === "undefined") return;
