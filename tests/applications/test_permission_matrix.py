@@ -17,7 +17,6 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.urls import reverse
 
 from accounts.models import ApiToken
@@ -28,12 +27,11 @@ from applications.materials.selectors import material_for
 from applications.materials.services import attach_material
 from applications.models import Application, Material
 from applications.pdf_cache import get_or_render_pdf
-from core.errors import Conflict, PermissionDeniedError
 from tests.applications.core_helpers import as_post, complete, make_call
+from tests.matrix import DENIED, HIDDEN, LOGIN, OK, STATE, service_outcome
 
 pytestmark = pytest.mark.django_db
 
-OK, HIDDEN, DENIED, STATE, LOGIN = "ok", "hidden", "denied", "state", "login"
 STATES = ("D", "S", "W")
 ACTIONS = (
     "view",
@@ -137,21 +135,6 @@ def expected(who, action, state):
 # ------------------------------------------------------------------------------------------- surfaces
 
 
-def _service_outcome(attempt):
-    with transaction.atomic():
-        try:
-            attempt()
-        except Http404:
-            return HIDDEN
-        except PermissionDeniedError:
-            return DENIED
-        except Conflict:
-            return STATE
-        finally:
-            transaction.set_rollback(True)
-    return OK
-
-
 def service_attempt(world, user, action):
     application = Application.objects.get(pk=world["application"].pk)
     files = world["files"]
@@ -192,7 +175,7 @@ def test_services_follow_the_table(world):
             mutating = action not in {"view", "pdf"} and not action.startswith("download_")
             if want == HIDDEN and mutating:
                 want = DENIED
-            got = _service_outcome(service_attempt(world, getattr(cast, who), action))
+            got = service_outcome(service_attempt(world, getattr(cast, who), action))
             if got != want:
                 failures.append(f"{who} {action} in {state}: expected {want}, got {got}")
     assert not failures, "\n".join(failures)

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
-from django.http import Http404
 
 from accounts.models import ApiToken
 from applications import selectors as application_selectors
 from applications import services as application_services
-from core.errors import Conflict, PermissionDeniedError
 from reviews import selectors, services
+from tests.matrix import DENIED, HIDDEN, LOGIN, OK, STATE, service_outcome
 from tests.reviews.helpers import approve, recommended, submitted
 
 pytestmark = pytest.mark.django_db
 
-OK, HIDDEN, DENIED, STATE, LOGIN = "ok", "hidden", "denied", "state", "login"
 STATES = ("S", "C", "R", "F", "X")
 MUTATIONS = ("approve", "return", "not_recommend", "send_back", "to_experts", "resubmit")
 READS = ("opinions", "history", "actions")
@@ -100,21 +98,6 @@ def world(request, cast):
     return {"state": state, "application": application, "cast": cast}
 
 
-def _attempt(callable_):
-    with transaction.atomic():
-        try:
-            callable_()
-        except Http404:
-            return HIDDEN
-        except PermissionDeniedError:
-            return DENIED
-        except Conflict:
-            return STATE
-        finally:
-            transaction.set_rollback(True)
-    return OK
-
-
 def _service(world, user, action):
     application = world["application"]
     if action in MUTATIONS:
@@ -136,7 +119,7 @@ def test_services_follow_the_table(world):
             want = row[action][state]
             if want == HIDDEN and action in MUTATIONS:
                 want = DENIED  # a service called directly refuses; only reads answer "not found"
-            got = _attempt(_service(world, getattr(cast, who), action))
+            got = service_outcome(_service(world, getattr(cast, who), action))
             if got != want:
                 failures.append(f"{who} {action} in {state}: expected {want}, got {got}")
     assert not failures, "\n".join(failures)
