@@ -70,6 +70,7 @@ def test_staff_of_the_unit_the_city_and_admins_read_the_submission(client, cast,
     assert "甲企业（邗江）有限公司" in html
     assert "提交时的资格判断" in html
     assert 'data-figure="investment_total_yuan"' in html
+    assert "企业划型" in html and "资格实时自查" not in html  # the applicant's panel, frozen, with the size class
     assert 'id="section-investments"' in html  # every section of the frozen form
     assert "查看" in html and "下载" in html
     assert 'id="section-flags"' in html  # the automatic flags (applications.flags)
