@@ -25,7 +25,7 @@ from audit.services import audit_record
 from core.errors import DomainError, PermissionDeniedError
 from programmes.models import Call
 from programmes.vocabulary import BUREAUS
-from reports.xlsx import DATETIME, DECIMAL, INT, MONEY, Column, write_workbook
+from reports.xlsx import DATE, DATETIME, DECIMAL, INT, MONEY, Column, write_workbook
 from reviews import queue
 from reviews.batches import batches_visible_to
 
@@ -219,6 +219,77 @@ def ranking_rows(user, params):
     return rows(), {"call": call.pk, "category": code}
 
 
+# ------------------------------------------------------------------------------------------------ publicity
+
+PUBLICITY_COLUMNS = [
+    Column(gettext_noop("公示编号"), INT, width=10),
+    Column(gettext_noop("申报类别"), width=16),
+    Column(gettext_noop("公示开始日期"), DATE, width=12),
+    Column(gettext_noop("公示截止日期"), DATE, width=12),
+    Column(gettext_noop("序号"), INT, width=8),
+    Column(gettext_noop("排名"), INT, width=8),
+    Column(gettext_noop("企业名称"), width=32),
+    Column(gettext_noop("受理编号"), width=26),
+    Column(gettext_noop("撤下时间"), DATETIME, width=18),
+    Column(gettext_noop("撤下原因"), width=30),
+]
+
+
+def publicity_rows(user, params):
+    from publicity.models import PublicityEntry
+
+    qs = PublicityEntry.objects.order_by("publicity_id", "position").values_list(
+        "publicity_id", "category_name", "publicity__starts_on", "publicity__ends_on", "position", "rank",
+        "enterprise_name", "application__receipt_no", "removed_at", "removal_reason",
+    )  # fmt: skip
+    return (list(row) for row in qs.iterator(chunk_size=CHUNK)), {}
+
+
+OBJECTION_COLUMNS = [
+    Column(gettext_noop("公示编号"), INT, width=10),
+    Column(gettext_noop("异议对象"), width=32),
+    Column(gettext_noop("姓名"), width=12),
+    Column(gettext_noop("手机号码"), width=14),
+    Column(gettext_noop("异议事由"), width=40),
+    Column(gettext_noop("状态"), width=10),
+    Column(gettext_noop("答复"), width=40),
+    Column(gettext_noop("提交时间"), DATETIME, width=18),
+    Column(gettext_noop("处理时间"), DATETIME, width=18),
+]
+
+
+def objection_rows(user, params):
+    from publicity.models import Objection
+
+    labels = {value: str(label) for value, label in Objection.State.choices}
+    qs = Objection.objects.order_by("created_at", "id").values_list(
+        "publicity_id", "entry__enterprise_name", "name", "mobile", "grounds", "state", "reply", "created_at",
+        "decided_at",
+    )  # fmt: skip
+    return ([*r[:5], labels.get(r[5], r[5]), *r[6:]] for r in qs.iterator(chunk_size=CHUNK)), {}
+
+
+DESIGNATION_COLUMNS = [
+    Column(gettext_noop("证书编号"), width=20),
+    Column(gettext_noop("认定类型"), width=16),
+    Column(gettext_noop("企业名称"), width=32),
+    Column(gettext_noop("受理编号"), width=26),
+    Column(gettext_noop("申报类别"), width=16),
+    Column(gettext_noop("认定时间"), DATETIME, width=18),
+]
+
+
+def designation_rows(user, params):
+    from programmes.vocabulary import DESIGNATION_KINDS
+    from publicity.models import Designation
+
+    labels = {code: str(label) for code, label in DESIGNATION_KINDS}
+    qs = Designation.objects.order_by("call_id", "category_id", "number").values_list(
+        "number", "kind", "application__enterprise__name", "application__receipt_no", "category__name", "issued_at"
+    )
+    return ([r[0], labels.get(r[1], r[1]), *r[2:]] for r in qs.iterator(chunk_size=CHUNK)), {}
+
+
 # ------------------------------------------------------------------------------------------------ registry
 
 STAFF_ONLY = gettext_noop("只有县区审核人员、市级管理员和系统管理员可以导出。")
@@ -233,6 +304,9 @@ EXPORTS: dict[str, Export] = {
         Export("batches", gettext_noop("上报批次"), _reviewer, REVIEWERS_ONLY, BATCH_COLUMNS, batch_rows),
         Export("experts", gettext_noop("专家库"), _city, CITY_ONLY, [], expert_rows),
         Export("ranking", gettext_noop("专家评审排名"), _city, CITY_ONLY, RANKING_COLUMNS, ranking_rows),
+        Export("publicity", gettext_noop("公示名单"), _city, CITY_ONLY, PUBLICITY_COLUMNS, publicity_rows),
+        Export("objections", gettext_noop("公示异议"), _city, CITY_ONLY, OBJECTION_COLUMNS, objection_rows),
+        Export("designations", gettext_noop("认定名单"), _city, CITY_ONLY, DESIGNATION_COLUMNS, designation_rows),
     )
 }
 EXPORT_TITLES = {name: _(e.title) for name, e in EXPORTS.items()}

@@ -88,7 +88,9 @@ def test_queue_export_keeps_the_queue_filters(client, cast, two_counties):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["enterprise_a", "expert", "anonymous"])
-@pytest.mark.parametrize("name", ["queue", "applications", "batches", "experts", "ranking"])
+@pytest.mark.parametrize(
+    "name", ["queue", "applications", "batches", "experts", "ranking", "publicity", "objections", "designations"]
+)
 def test_enterprises_and_experts_may_not_export(client, cast, who, name):
     if who != "anonymous":
         client.force_login(getattr(cast, who))
@@ -179,3 +181,13 @@ def test_the_queue_page_links_its_export_with_the_same_filters(client, cast, two
     html = client.get("/review/?region=321003").content.decode()
     assert "/api/v1/exports/queue.xlsx?region=321003" in html and "导出 Excel" in html
     assert 'href="/reports/"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "first"), [("publicity", "公示编号"), ("objections", "公示编号"), ("designations", "证书编号")]
+)
+def test_the_publicity_lists_export_for_the_city_only(client, cast, name, first):
+    rows = list(_sheet(_get(client, cast.city_officer, f"/api/v1/exports/{name}.xlsx")).iter_rows(values_only=True))
+    assert rows[0][0] == first
+    assert _get(client, cast.hanjiang_industry, f"/api/v1/exports/{name}.xlsx").status_code == 403
