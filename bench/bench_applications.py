@@ -19,45 +19,10 @@ Prints the figures; record them in docs/performance.md ("Applications").
 import argparse
 import os
 import platform
-import statistics
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_NAME = "h_applications_bench"
-
-
-def prepare_env(args):
-    tmp = tempfile.mkdtemp(prefix="bench-applications-")
-    os.environ["SHENBAO_VAR_DIR"] = tmp
-    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
-    if args.sqlite:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-    return tmp
-
-
-def pct(values, p):
-    values = sorted(values)
-    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
-    return values[k]
-
-
-def ms(seconds):
-    return f"{seconds * 1000:.1f} ms"
+from _common import ms, pct, percentiles, prepare_env, setup_django
 
 
 def main():
@@ -69,16 +34,8 @@ def main():
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
-    prepare_env(args)
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
+    prepare_env("applications", sqlite=args.sqlite)
+    setup_django(client=True)
 
     from django.db import connection, connections
     from django.test import Client
@@ -200,10 +157,7 @@ def main():
         assert response.status_code == 200, response.content
         version = response.json()["version"]
     api_timings = timings[5:]
-    print(
-        f"autosave API PATCH (n={len(api_timings)}): p50 {ms(statistics.median(api_timings))}, "
-        f"p95 {ms(pct(api_timings, 95))}, max {ms(max(api_timings))}"
-    )
+    print(f"autosave API PATCH (n={len(api_timings)}): {percentiles(api_timings)}")
 
     from applications.forms import definition_for_application
     from tests.applications.core_helpers import as_post
@@ -221,10 +175,7 @@ def main():
         assert response.status_code == 200, response.content[:500]
         version = response.json()["version"]
     page_timings = timings[5:]
-    print(
-        f"autosave page POST + panel HTML (n={len(page_timings)}): p50 {ms(statistics.median(page_timings))}, "
-        f"p95 {ms(pct(page_timings, 95))}, max {ms(max(page_timings))}"
-    )
+    print(f"autosave page POST + panel HTML (n={len(page_timings)}): {percentiles(page_timings)}")
 
     # 2. Submission ------------------------------------------------------------------------------------
     timings = []
@@ -237,10 +188,7 @@ def main():
         )
         timings.append(time.perf_counter() - start)
         assert response.status_code == 200, response.content
-    print(
-        f"submission API POST (n={len(timings)}, no PDF): p50 {ms(statistics.median(timings))}, "
-        f"p95 {ms(pct(timings, 95))}, max {ms(max(timings))}"
-    )
+    print(f"submission API POST (n={len(timings)}, no PDF): {percentiles(timings)}")
 
     # 3. Burst -----------------------------------------------------------------------------------------
     threads = 1 if connection.vendor == "sqlite" else args.threads

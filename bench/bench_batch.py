@@ -20,49 +20,11 @@ import hashlib
 import json
 import os
 import platform
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import Clock, prepare_env, setup_django
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_NAME = "h_batch_bench"
-
-
-def prepare_env(args):
-    tmp = tempfile.mkdtemp(prefix="bench-batch-")
-    os.environ["SHENBAO_VAR_DIR"] = tmp
-    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
-    os.environ.setdefault("SEAL_MASTER_KEY", "bench-batch-master-key-not-for-production")
-    if args.sqlite:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-
-
-class Clock:
-    def __init__(self):
-        self.rows = []
-
-    def step(self, name, fn):
-        wall, cpu = time.perf_counter(), time.process_time()
-        value = fn()
-        self.rows.append((name, time.perf_counter() - wall, time.process_time() - cpu))
-        return value
-
-    def print(self, title):
-        print(f"  {title}")
-        for name, wall, cpu in self.rows:
-            print(f"    {name:<34} {wall:6.2f} s wall  {cpu:6.2f} s CPU")
+# The seal keys are encrypted with it; a benchmark's keys are thrown away with its database.
+os.environ.setdefault("SEAL_MASTER_KEY", "bench-batch-master-key-not-for-production")
 
 
 def main():
@@ -71,14 +33,8 @@ def main():
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
-    prepare_env(args)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    prepare_env("batch", sqlite=args.sqlite)
+    setup_django()
 
     from stdnum.cn import uscc as uscc_mod
 

@@ -14,18 +14,13 @@ import argparse
 import http.client
 import json
 import os
-import platform
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, print_machine, start_gunicorn
 
 BODY = {
     "category": "demonstration",
@@ -106,12 +101,6 @@ def _kw(parsed):
     }
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(workers, wthreads, tmp):
     env = dict(os.environ)
     env.update(
@@ -128,20 +117,7 @@ def start_server(workers, wthreads, tmp):
          "from tests.factories import CallFactory; CallFactory(code='bench', title='bench')"],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "shenbao.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(wthreads), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("gunicorn did not start")
+    return start_gunicorn(env, workers, wthreads)
 
 
 def load(port, method, path, body, total, threads):
@@ -189,8 +165,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    print(f"machine: {platform.node()} {platform.platform()} cpus={os.cpu_count()} python={platform.python_version()}")
-    print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print_machine()
     for label, rate in in_process(args.inprocess).items():
         print(f"in-process {label}: {rate:,.0f}/s")
 

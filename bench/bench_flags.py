@@ -21,43 +21,11 @@ import copy
 import datetime as dt
 import os
 import platform
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import analyze, percentiles, prepare_env, setup_django
 
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_NAME = "h_flags_bench"
 REGIONS = ("321002", "321003", "321012", "321023", "321081", "321084")
-
-
-def prepare_env(args):
-    tmp = tempfile.mkdtemp(prefix="bench-flags-")
-    os.environ["SHENBAO_VAR_DIR"] = tmp
-    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
-    if args.sqlite:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))]
-
-
-def ms(seconds):
-    return f"{seconds * 1000:.1f} ms"
 
 
 def build(n):
@@ -178,24 +146,17 @@ def main():
     parser.add_argument("--incremental", type=int, default=50)
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
-    prepare_env(args)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, reset_queries
+    prepare_env("flags", sqlite=args.sqlite)
+    setup_django()
+    from django.db import connection, models, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    call_command("migrate", verbosity=0)
     from applications.flags import recompute_flags, recompute_for_application
     from applications.models import ApplicationFlag
 
     t0 = time.perf_counter()
     call, apps = build(args.applications)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # what autovacuum does after a bulk load; the plans depend on it
+    analyze()
     print(f"database: {connection.vendor}; {len(apps)} submitted applications (setup {time.perf_counter() - t0:.1f} s)")
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs")
 
@@ -204,9 +165,7 @@ def main():
         start, cpu = time.perf_counter(), time.process_time()
         count = recompute_flags(call)
         whole, cpu = time.perf_counter() - start, time.process_time() - cpu
-    by_kind = dict(
-        ApplicationFlag.objects.values_list("kind").annotate(n=django.db.models.Count("id")).values_list("kind", "n")
-    )
+    by_kind = dict(ApplicationFlag.objects.values_list("kind").annotate(n=models.Count("id")).values_list("kind", "n"))
     print(
         f"recompute_flags(call), cold: {whole:.2f} s wall ({cpu:.2f} s CPU in Python) for {len(apps)} applications,"
         f" {count} flags, {len(queries)} queries"
@@ -226,10 +185,7 @@ def main():
         start = time.perf_counter()
         recompute_for_application(application)
         timings.append(time.perf_counter() - start)
-    print(
-        f"recompute_for_application (at a submission), {len(timings)} applications: p50 {ms(statistics.median(timings))}"
-        f", p95 {ms(pct(timings, 95))}, max {ms(max(timings))}"
-    )
+    print(f"recompute_for_application (at a submission), {len(timings)} applications: {percentiles(timings)}")
     assert ApplicationFlag.objects.count() == count, "the incremental recompute disagrees with the bulk one"
     print("incremental and bulk agree on the number of flags")
     print(f"load average during the run: {os.getloadavg()}")

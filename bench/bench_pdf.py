@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+from _common import spread_line, timed
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
 
 import django  # noqa: E402
@@ -62,15 +62,9 @@ def run(name, font_dir, stack, n, category):
     started = time.perf_counter()
     pdf.render_application_pdf(snapshot, verify_url=url)  # warm-up: imports, font loading, template loading
     first = time.perf_counter() - started
-    times = []
-    for _ in range(n):
-        started = time.perf_counter()
-        content = pdf.render_application_pdf(snapshot, verify_url=url)
-        times.append(time.perf_counter() - started)
-    print(
-        f"{name:20s} {category:14s} n={n}  min {min(times):.3f} s  median {statistics.median(times):.3f} s  "
-        f"max {max(times):.3f} s  size {len(content) / 1024:.0f} KB  (first {first:.2f} s)"
-    )
+    times, content = timed(lambda: pdf.render_application_pdf(snapshot, verify_url=url), n)
+    extra = f"size {len(content) / 1024:.0f} KB  (first {first:.2f} s)"
+    print(spread_line(f"{name:20s} {category:14s}", times, extra, width=35))
     return times
 
 

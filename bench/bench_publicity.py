@@ -13,18 +13,16 @@ Usage: .venv/bin/python bench/bench_publicity.py [--duration 10] [--connections 
 import argparse
 import http.client
 import os
-import platform
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, print_machine, start_gunicorn
+
 PY = str(ROOT / ".venv/bin/python")
 
 SETUP = """
@@ -45,12 +43,6 @@ print("PUBLICITY", p.pk)
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def prepare(tmp):
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3", DEBUG="false",
                DJANGO_SETTINGS_MODULE="shenbao.settings")  # fmt: skip
@@ -61,20 +53,7 @@ def prepare(tmp):
 
 
 def start_server(env, workers, wthreads):
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "shenbao.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(wthreads), "--no-control-socket", "--log-level", "warning", "--backlog", "2048"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("gunicorn did not start")
+    return start_gunicorn(env, workers, wthreads, "--no-control-socket", "--backlog", "2048")
 
 
 def with_wrk(port, path, connections, duration):
@@ -138,8 +117,7 @@ def main():
     use_wrk = shutil.which("wrk") and not args.python
     generate = with_wrk if use_wrk else with_threads
 
-    print(f"machine: {platform.node()} {platform.platform()} cpus={os.cpu_count()} python={platform.python_version()}")
-    print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print_machine()
     with tempfile.TemporaryDirectory() as tmp:
         env, pk = prepare(tmp)
         proc, port = start_server(env, args.workers, args.wthreads)

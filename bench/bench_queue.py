@@ -20,45 +20,15 @@ import datetime as dt
 import os
 import platform
 import random
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import analyze, load_average, pct, pg_name, pg_url, prepare_env, setup_django
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_NAME = "h_queue_bench"
+PG_NAME = pg_name("queue")
 HANJIANG = "321003"
 TARGET_P95_MS = 150
 TARGET_QUERIES = 12
-
-
-def prepare_env(args):
-    tmp = tempfile.mkdtemp(prefix="bench-queue-")
-    os.environ["SHENBAO_VAR_DIR"] = tmp
-    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
-    if args.sqlite:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    elif args.reuse:
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-    elif args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))]
 
 
 def spread(total, units):
@@ -241,17 +211,9 @@ def main():
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--reuse", action="store_true", help=f"measure again on {PG_NAME} as a previous run left it")
     args = parser.parse_args()
-    prepare_env(args)
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
+    reused = pg_url(PG_NAME) if args.reuse and not args.sqlite else None
+    prepare_env("queue", sqlite=args.sqlite, database_url=reused or args.database_url)
+    setup_django(client=True, debug=False)
 
     from django.db import connection
     from django.test import Client
@@ -269,17 +231,17 @@ def main():
         cast["opinions"] = CountyOpinion.objects.count()
     else:
         cast = build(args.applications)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     setup_s = time.perf_counter() - t0
     county_rows = Application.objects.filter(region_id=HANJIANG).count()
     print(
         f"database: {connection.vendor}; applications: {Application.objects.count()} (邗江 {county_rows}), "
         f"county opinions: {cast['opinions']}; setup {setup_s:.1f} s"
     )
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs (load {load}), {args.requests} requests per row")
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} CPUs (load {load_average()}), "
+        f"{args.requests} requests per row"
+    )
 
     anonymous, county, city = Client(), Client(), Client()
     county.force_login(cast["county"])
@@ -329,7 +291,7 @@ def main():
             r["p95"] * 1000 >= TARGET_P95_MS or r["queries"] > TARGET_QUERIES
         ):
             failed.append(label)
-    print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"load average after: {load_average()}")
     print(
         f"\ntarget: p95 < {TARGET_P95_MS} ms and ≤ {TARGET_QUERIES} queries per list page — "
         + ("met" if not failed else "NOT met by: " + "; ".join(failed))

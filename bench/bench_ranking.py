@@ -16,45 +16,10 @@ import argparse
 import os
 import platform
 import random
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_NAME = "h_ranking_bench"
-
-
-def prepare_env(args):
-    tmp = tempfile.mkdtemp(prefix="bench-ranking-")
-    os.environ["SHENBAO_VAR_DIR"] = tmp
-    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
-    if args.sqlite:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-            conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-
-
-def best(fn, repeat):
-    """(best wall time, median wall time, best CPU time of this process, result). On a shared machine the CPU
-    time tells the work apart from the waiting; the database server's own time is only in the wall time."""
-    times, cpu = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return min(times), sorted(times)[len(times) // 2], min(cpu), result
+from _common import best, drop_postgres, pg_name, prepare_env, setup_django
 
 
 def totals(rng):
@@ -185,21 +150,14 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
-    prepare_env(args)
-    import django
-
-    django.setup()
+    prepare_env("ranking", sqlite=args.sqlite)
+    setup_django(migrate=False)
     print(f"python {platform.python_version()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     figures = {"pure": pure(args), "database": database(args)}
     ok = all(seconds < 1 for seconds in figures.values())
     print("target (< 1 s):", "met" if ok else "NOT met")
     if not args.sqlite:
-        import psycopg
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
+        drop_postgres(pg_name("ranking"))
 
 
 if __name__ == "__main__":

@@ -15,10 +15,10 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+from _common import ROOT as BASE_DIR
+from _common import spread_line, timed
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
 _tmp = tempfile.TemporaryDirectory()
 os.environ["DATABASE_URL"] = f"sqlite:///{_tmp.name}/bench.sqlite3"
@@ -37,20 +37,8 @@ from reviews.seals.services import seal_key_for  # noqa: E402
 from tests.seals.helpers import table_html  # noqa: E402
 
 
-def timed(function, n):
-    times, value = [], None
-    for _ in range(n):
-        started = time.perf_counter()
-        value = function()
-        times.append(time.perf_counter() - started)
-    return times, value
-
-
 def report(name, times, extra=""):
-    print(
-        f"{name:34s} n={len(times)}  min {min(times):.3f} s  median {statistics.median(times):.3f} s  "
-        f"max {max(times):.3f} s  {extra}"
-    )
+    print(spread_line(name, times, extra))
     return statistics.median(times)
 
 
