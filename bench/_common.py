@@ -139,6 +139,16 @@ def spread_line(name, times, extra="", width=34):
     )
 
 
+def run_threads(threads):
+    """Start the threads together and wait for them all; the wall seconds that took."""
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
 class Clock:
     """Wall and CPU seconds of named steps, printed as a table."""
 

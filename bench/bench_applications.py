@@ -22,7 +22,7 @@ import platform
 import threading
 import time
 
-from _common import ms, pct, percentiles, prepare_env, setup_django
+from _common import ms, pct, percentiles, prepare_env, run_threads, setup_django
 
 
 def main():
@@ -216,13 +216,7 @@ def main():
         connections.close_all()
 
     chunks = [jobs[i::threads] for i in range(threads)]
-    pool = [threading.Thread(target=worker, args=(chunk,)) for chunk in chunks]
-    start = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    wall = time.perf_counter() - start
+    wall = run_threads([threading.Thread(target=worker, args=(chunk,)) for chunk in chunks])
     numbers = sorted(Application.objects.filter(pk__in=[a.id for a in burst_apps]).values_list("receipt_no", flat=True))
     expected = [f"{call.receipt_prefix}-SF-321003-{n:04d}" for n in range(1, args.burst + 1)]
     print(

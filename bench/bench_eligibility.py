@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 
-from _common import ROOT, print_machine, start_gunicorn
+from _common import ROOT, print_machine, run_threads, start_gunicorn
 
 BODY = {
     "category": "demonstration",
@@ -146,13 +146,7 @@ def load(port, method, path, body, total, threads):
                 statuses[response.status] = statuses.get(response.status, 0) + 1
         conn.close()
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    start = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    return total / (time.perf_counter() - start), statuses
+    return total / run_threads([threading.Thread(target=worker) for _ in range(threads)]), statuses
 
 
 def main():

@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 
-from _common import ROOT, print_machine, start_gunicorn
+from _common import ROOT, print_machine, run_threads, start_gunicorn
 
 PY = str(ROOT / ".venv/bin/python")
 
@@ -97,13 +97,8 @@ def with_threads(port, path, connections, duration):
             counts["ok"] += ok
             counts["errors"] += errors
 
-    pool = [threading.Thread(target=reader) for _ in range(connections)]
-    start = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    return (counts["ok"] + counts["errors"]) / (time.perf_counter() - start), counts["errors"], "python threads"
+    wall = run_threads([threading.Thread(target=reader) for _ in range(connections)])
+    return (counts["ok"] + counts["errors"]) / wall, counts["errors"], "python threads"
 
 
 def main():
