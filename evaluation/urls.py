@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views, views_city
+from evaluation import views, views_city, views_pool
 
 app_name = "evaluation"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path("assignments/<int:pk>/declaration/", views.assignment_declaration, name="declaration"),
     path("assignments/<int:pk>/score/", views.assignment_score, name="score"),
+    path("experts/", views_pool.pool, name="pool"),
+    path("experts/add/", views_pool.expert_add, name="pool_add"),
+    path("experts/<int:pk>/", views_pool.expert_edit, name="pool_edit"),
+    path("experts/import/", views_pool.experts_import, name="pool_import"),
+    path("experts/template.xlsx", views_pool.experts_template, name="pool_template"),
+    path("experts/export.xlsx", views_pool.experts_export, name="pool_export"),
     path("calls/<int:call_id>/", views_city.call_evaluation, name="call"),
     path("calls/<int:call_id>/draw/", views_city.call_draw, name="draw"),
     path("calls/<int:call_id>/quota/", views_city.call_quota, name="quota"),
