@@ -45,3 +45,20 @@ class ExpertCreateForm(ExpertEditForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("专家库 Excel 文件（.xlsx）"))
+
+
+class SettingsForm(forms.Form):
+    """A call's evaluation settings; ranges and the lock after the draw are the service's (settings_save)."""
+
+    anonymise = forms.BooleanField(label=_("匿名评审"), required=False)
+    recuse_same_region = forms.BooleanField(label=_("同一县区的专家回避"), required=False)
+    trim_min_scores = forms.IntegerField(label=_("去掉最高分和最低分的最少评分人数"))
+    outlier_margin = forms.CharField(label=_("偏离提示阈值（分）"), max_length=12)
+    default_panel_size = forms.IntegerField(label=_("每份申报书的专家人数"))
+
+    add_domain_error = ExpertEditForm.add_domain_error
+
+    @staticmethod
+    def initial_of(settings) -> dict:
+        names = ("anonymise", "recuse_same_region", "trim_min_scores", "outlier_margin", "default_panel_size")
+        return {name: getattr(settings, name) for name in names}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("experts/template.xlsx", views_pool.experts_template, name="pool_template"),
     path("experts/export.xlsx", views_pool.experts_export, name="pool_export"),
     path("calls/<int:call_id>/", views_city.call_evaluation, name="call"),
+    path("calls/<int:call_id>/settings/", views_pool.call_settings, name="settings"),
     path("calls/<int:call_id>/draw/", views_city.call_draw, name="draw"),
     path("calls/<int:call_id>/quota/", views_city.call_quota, name="quota"),
     path("calls/<int:call_id>/selection/", views_city.call_selection_change, name="selection_change"),

@@ -1,5 +1,6 @@
 """The city's page of the expert pool: the list, add and edit one expert, the xlsx import and the template and
-export downloads. Thin: every write is the API's service (evaluation.services); city officers only (403)."""
+export downloads; and the form of a call's evaluation settings. Thin: every write is the API's service
+(evaluation.services); city officers only (403)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from evaluation import pool_xlsx, selectors, services
-from evaluation.forms import ExpertCreateForm, ExpertEditForm, ImportForm
+from evaluation.forms import ExpertCreateForm, ExpertEditForm, ImportForm, SettingsForm
 from evaluation.models import Expert
+from programmes.models import Call
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -123,3 +125,23 @@ def experts_template(request):
 def experts_export(request):
     _city(request)
     return _xlsx(pool_xlsx.export_bytes(services.experts_export_rows()), "专家库.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_settings(request, call_id):
+    """The call page's settings form posts here; a refused form is shown again here with what was typed."""
+    if not rules.has_perm("evaluation.change_settings", request.user):
+        raise PermissionDenied(_("只有市级管理员可以修改评审设置。"))
+    call = get_object_or_404(Call, pk=call_id)
+    form = SettingsForm(request.POST or None, initial=SettingsForm.initial_of(selectors.settings_for(call)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_save(actor=request.user, call=call, changes=dict(form.cleaned_data))
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("评审设置已保存。"))
+            return redirect("evaluation:call", call_id=call.pk)
+    status = 422 if form.errors else 200
+    return render(request, "evaluation/pool_settings.html", {"call": call, "form": form}, status=status)

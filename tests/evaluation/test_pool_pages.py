@@ -150,3 +150,66 @@ def test_others_cannot_edit(client, cast):
     assert response.status_code == 403
     expert.refresh_from_db()
     assert expert.employer_name == "旧单位"
+
+
+# ---------------------------------------------------------------------------------------------- call settings
+
+SETTINGS = {"anonymise": "on", "trim_min_scores": "4", "outlier_margin": "12.5", "default_panel_size": "7"}
+
+
+def test_the_call_page_has_the_settings_form_and_it_saves(city):
+    from evaluation.selectors import settings_for
+    from tests.applications.core_helpers import make_call
+
+    call = make_call()
+    page = city.get(f"/evaluation/calls/{call.pk}/").content.decode()
+    assert f'action="/evaluation/calls/{call.pk}/settings/"' in page
+    response = city.post(f"/evaluation/calls/{call.pk}/settings/", {**SETTINGS, "recuse_same_region": "on"})
+    assert response.status_code == 302
+    saved = settings_for(call)
+    assert (saved.anonymise, saved.recuse_same_region, saved.trim_min_scores, saved.default_panel_size) == (
+        True,
+        True,
+        4,
+        7,
+    )
+    assert str(saved.outlier_margin) == "12.50"
+
+
+def test_refused_settings_are_shown_again_with_the_reason(city):
+    from evaluation.selectors import settings_for
+    from tests.applications.core_helpers import make_call
+
+    call = make_call()
+    response = city.post(f"/evaluation/calls/{call.pk}/settings/", {**SETTINGS, "default_panel_size": "40"})
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "应为 3 至 15 之间的整数。" in text
+    assert 'value="12.5"' in text and 'value="40"' in text
+    assert settings_for(call).default_panel_size != 40
+
+
+def test_anonymity_is_locked_after_the_draw(city, cast):
+    from evaluation import services
+    from evaluation.models import EvaluationSettings
+    from tests.applications.core_helpers import make_call
+    from tests.evaluation.helpers import pool_of, through_the_review
+
+    call = make_call()
+    application = through_the_review(cast, call=call)
+    pool_of(3)
+    EvaluationSettings.objects.create(call=call, anonymise=True)
+    services.panel_draw(actor=cast.city_officer, call=call, category=application.category, size=3, seed=3)
+    response = city.post(f"/evaluation/calls/{call.pk}/settings/", {**SETTINGS, "anonymise": ""})
+    assert response.status_code == 422
+    assert "本批次已抽取专家，回避和匿名设置不能再修改。" in response.content.decode()
+    assert EvaluationSettings.objects.get(call=call).anonymise is True
+
+
+@pytest.mark.parametrize("who", ["enterprise_a", "hanjiang_industry", "expert"])
+def test_others_cannot_change_settings(client, cast, who):
+    from tests.applications.core_helpers import make_call
+
+    call = make_call()
+    client.force_login(getattr(cast, who))
+    assert client.post(f"/evaluation/calls/{call.pk}/settings/", SETTINGS).status_code == 403
