@@ -157,13 +157,7 @@ def application_save_draft(*, application, data, version, actor):
     except forms.StructureError as exc:
         raise DomainError(exc.errors[0]["message"], errors=exc.errors) from exc
     now = timezone.now()
-    before = application.data
-    with transaction.atomic():
-        changed = Application.objects.filter(
-            pk=application.pk, version=version, status__in=workflow.EDITABLE_STATUSES
-        ).update(data=clean, version=F("version") + 1, updated_at=now)
-        if changed == 1 and application.status == Application.Status.RETURNED:
-            _audit_edit_after_return(application, actor, before, clean)
+    changed = _store_draft(application, clean, version=version, now=now, actor=actor)
     if changed != 1:
         current = Application.objects.filter(pk=application.pk).values("version", "status").first()
         if current and current["status"] not in workflow.EDITABLE_STATUSES:
@@ -178,6 +172,24 @@ def application_save_draft(*, application, data, version, actor):
     application.version = version + 1
     application.updated_at = now
     return application, errors
+
+
+def _store_draft(application, clean, *, version, now, actor) -> int:
+    """One conditional UPDATE (the autosave's hot path, no transaction of its own); after a return the change is
+    audited with it in one transaction."""
+
+    def update():
+        return Application.objects.filter(
+            pk=application.pk, version=version, status__in=workflow.EDITABLE_STATUSES
+        ).update(data=clean, version=F("version") + 1, updated_at=now)
+
+    if application.status != Application.Status.RETURNED:
+        return update()
+    with transaction.atomic():
+        changed = update()
+        if changed == 1:
+            _audit_edit_after_return(application, actor, application.data, clean)
+    return changed
 
 
 def _audit_edit_after_return(application, actor, before, after):
