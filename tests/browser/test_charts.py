@@ -2,14 +2,13 @@
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401 (the Playwright fixtures)
 from tests.browser.helpers import login
 from tests.reviews.helpers import recommended
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_every_chart_renders_without_errors(page, cast):  # noqa: F811
+def test_every_chart_renders_without_errors(page, cast):
     recommended(cast)
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
