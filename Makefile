@@ -86,13 +86,18 @@ test: system-deps setup-dev
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
 
+# Two workers (pytest-xdist) on CI's two cores, one test file per worker at a time so that module fixtures are
+# built once; PYTEST_WORKERS=0 runs everything in this process (for a debugger).
+PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --cov --cov-report=term:skip-covered -p no:cacheprovider
+
 test-sqlite:
 	@echo "== tests on SQLite =="
-	env -u DATABASE_URL $(PY) -m pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
+	env -u DATABASE_URL $(PYTEST)
 
 test-postgres:
 	@echo "== tests on PostgreSQL ($$DATABASE_URL) =="
-	$(PY) -m pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
+	$(PYTEST)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,7 @@
 """The shared cast of users, reused by every permission test of every app."""
 
+import os
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -106,11 +108,42 @@ def _fresh_county_units():
     clear_county_units()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_database_per_worker():
+    """Under pytest-xdist every worker clears the cache around each test (below); on Redis that is FLUSHDB, so
+    two workers sharing one database would wipe each other's rate-limit counters mid-test. Worker gwN uses
+    database N+1 of the same server instead."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    default = settings.CACHES["default"]
+    if not worker or not default["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    location = re.sub(r"(/\d+)?/?$", f"/{int(worker.removeprefix('gw')) + 1}", default["LOCATION"], count=1)
+    with override_settings(CACHES={**settings.CACHES, "default": {**default, "LOCATION": location}}):
+        yield
+
+
+_DB_FIXTURES = ("db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback")
+
+
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(request):
     # Rate limits and lockouts live in the cache/database; every test starts clean.
+    from django.conf import settings
     from django.core.cache import cache
 
+    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):  # the embedded default: a table
+        used = [name for name in _DB_FIXTURES if name in request.fixturenames]
+        if used:
+            request.getfixturevalue(used[0])  # the database before the cache table is cleared
+        elif not request.node.get_closest_marker("django_db"):
+            # No database in this test, so no cache table either: a memory cache of its own.
+            request.getfixturevalue("settings").CACHES = {
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+            }
     cache.clear()
     yield
     cache.clear()
