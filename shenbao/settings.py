@@ -125,6 +125,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # /metrics (shenbao/health.py)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "audit.context.RequestIPMiddleware",  # the client address for events recorded without the request
@@ -134,8 +136,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateNoStoreMiddleware",  # Cache-Control: private, no-store for the signed-in and tokens
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -167,6 +171,18 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default takes concurrent writers one at a time instead of failing them with "database is
+    # locked": a write transaction takes the write lock at BEGIN (IMMEDIATE, so no reader turns writer halfway
+    # and deadlocks), others wait up to 20 s for it (busy timeout), and readers never block the writer (WAL).
+    # Where SQLite stops and PostgreSQL starts: docs/deployment.md.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -309,12 +325,30 @@ if PRODUCTION:
 # The error pages (templates/403.html, 404.html, 500.html) are rendered by these views.
 CSRF_FAILURE_VIEW = "shenbao.views.csrf_failure"
 
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A refused request is an answer, not a fault: one line, no traceback (shenbao/log.py).
-    "filters": {"forbidden_on_one_line": {"()": "shenbao.log.ForbiddenOnOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "forbidden_on_one_line": {"()": "shenbao.log.ForbiddenOnOneLine"},
+        "request_id": {"()": "shenbao.log.RequestId"},  # the request's id on every record (core.middleware)
+    },
+    # LOG_FORMAT=json: one JSON object a line for a log collector; text (the default outside production) for people.
+    "formatters": {
+        "json": {"()": "shenbao.log.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "loggers": {"django.request": {"filters": ["forbidden_on_one_line"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
 }
+
+# Prometheus metrics at /metrics (django-prometheus's middleware; shenbao/health.py): only to a scraper on an
+# address listed here that did not come through a proxy, or to one sending `Authorization: Bearer METRICS_TOKEN`.
+METRICS_ALLOWED = envlist("METRICS_ALLOWED", "127.0.0.1,::1")
+METRICS_TOKEN = env("METRICS_TOKEN", "")

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from shenbao import views
+from shenbao import health
 from shenbao.api import api
 
 urlpatterns = [
@@ -23,7 +23,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The scripts' strings (static/js/*.js call gettext()), translated like the templates' (domain djangojs).
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("healthz", views.healthz, name="healthz"),
+    # Probes and metrics for the operators (shenbao/health.py, docs/deployment.md); /metrics is not public.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     # Browsers ask for /favicon.ico whatever the page links; answer instead of logging a 404 on every page.
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.ico"))),
     path("api/v1/", api.urls),

@@ -1,8 +1,7 @@
 import logging
 
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -10,13 +9,6 @@ from django.utils.translation import gettext as _
 from shenbao.context_processors import site
 
 logger = logging.getLogger(__name__)
-
-
-def healthz(request):
-    """Liveness and database reachability, for the load balancer."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 # The error pages (handler403/404/500 in shenbao/urls.py, CSRF_FAILURE_VIEW): the site header, a way home and
