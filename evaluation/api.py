@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from core.errors import DomainError, PermissionDeniedError
-from evaluation import pool_xlsx, selectors, services
+from evaluation import pool_xlsx, selectors, selectors_city, services
 from evaluation.models import Assignment, Expert, Panel
+from notifications.models import Delivery
 from programmes.models import Call
 from programmes.rubric import ensure_rubric, rubric_locked_reason, rubric_save
 
@@ -146,6 +147,22 @@ def update_expert(request, expert_id: int, payload: ExpertPatch):
     )
 
 
+@router.post(
+    "/experts/{expert_id}/password-link",
+    summary="为专家生成一次性设置密码链接（市级管理员；同时发送站内消息和邮件，链接只返回这一次）",
+)
+def expert_password_link(request, expert_id: int):
+    _city(request, "evaluation.issue_password_link")
+    expert = get_object_or_404(Expert.objects.select_related("user"), pk=expert_id)
+    link, sent = services.expert_password_link(actor=request.user, expert=expert)
+    return {
+        "url": link.url,
+        "expires_at": _iso(link.expires_at),
+        "reset": link.reset,
+        "emailed": any(m.email_state == Delivery.QUEUED for m in sent),
+    }
+
+
 # ---------------------------------------------------------------------------------------------- settings, rubric
 
 
@@ -232,6 +249,9 @@ class PanelIn(Schema):
     category: str
     size: int | None = None
     seed: int | None = None
+    # Discard the category's panel and draw anew (while nobody has declared or scored), with a written reason.
+    redraw: bool = False
+    reason: str = ""
 
 
 def panel_out(panel) -> dict:
@@ -245,6 +265,7 @@ def panel_out(panel) -> dict:
         "rules": panel.rules,
         "drawn_at": _iso(panel.drawn_at),
         "drawn_by": panel.drawn_by.get_username(),
+        "redraw_refusal": selectors_city.panel_redraw_refusal(panel),
         "assignments": [
             {
                 "id": a.pk,
@@ -262,12 +283,24 @@ def panel_out(panel) -> dict:
     }
 
 
-@router.post("/calls/{call_id}/panels", response={201: Any}, summary="抽取评审专家（市级管理员；返回随机种子）")
+@router.post(
+    "/calls/{call_id}/panels",
+    response={201: Any},
+    summary="抽取评审专家（市级管理员；返回随机种子）；redraw: true 并写明 reason 时重新抽取（尚无专家声明或评分时）",
+)
 def draw_panel(request, call_id: int, payload: PanelIn):
     call = get_object_or_404(Call, pk=call_id)
     _city(request, "evaluation.draw_panel")
     category = _category(call, payload.category)
-    panel = services.panel_draw(actor=request.user, call=call, category=category, size=payload.size, seed=payload.seed)
+    existing = Panel.objects.filter(call=call, category=category).first() if payload.redraw else None
+    if existing is not None:
+        panel = services.panel_redraw(
+            actor=request.user, panel=existing, reason=payload.reason, size=payload.size, seed=payload.seed
+        )
+    else:  # without "redraw" a drawn category is 409, as before; with it and no panel yet, the first draw
+        panel = services.panel_draw(
+            actor=request.user, call=call, category=category, size=payload.size, seed=payload.seed
+        )
     return 201, panel_out(panel)
 
 

@@ -13,14 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts import password_links
 from accounts.models import Organisation, Region, User
 from applications.models import Application
 from audit.services import audit_record
 from core.errors import Conflict, DomainError, PermissionDeniedError
 from enterprises.uscc import InvalidCreditCode, normalise
 from evaluation import draw as draw_mod
-from evaluation import messages, recusal, selectors
+from evaluation import messages, recusal, selectors, selectors_city
 from evaluation.models import Assignment, EvaluationSettings, Expert, Panel, Score, Selection, SelectionChange
+from notifications.services import cancel_pending
 from programmes.models import Call, Category
 from programmes.rubric import ensure_rubric, rubric_lock
 from programmes.vocabulary import EXPERT_FIELDS
@@ -148,6 +150,28 @@ def expert_update(*, actor, expert: Expert, changes: dict) -> Expert:
     return expert
 
 
+# ---------------------------------------------------------------------------------------------- password links
+
+
+def expert_password_link(*, actor, expert: Expert) -> tuple[password_links.PasswordLink, list]:
+    """A one-time link for the expert to set (or, with a password already, reset) their password: audited,
+    sent to the expert by inbox and email, and returned for the city officer to hand over (shown once; the
+    token is stored nowhere but in the expert's message). Returns the link and the messages."""
+    _require(actor, "evaluation.issue_password_link", message=_("只有市级管理员可以为专家发送设置密码链接。"))
+    with transaction.atomic():
+        link = password_links.link_issue(actor=actor, user=expert.user)
+        sent = messages.password_link_sent(expert, link)
+    return link, sent
+
+
+def experts_password_links(*, actor) -> list[tuple[Expert, password_links.PasswordLink, list]]:
+    """expert_password_link for every active expert whose account has no usable password yet (after an
+    import): each expert, the link and the messages, in the pool's order."""
+    _require(actor, "evaluation.issue_password_link", message=_("只有市级管理员可以为专家发送设置密码链接。"))
+    with transaction.atomic():
+        return [(e, *expert_password_link(actor=actor, expert=e)) for e in selectors_city.experts_without_password()]
+
+
 # ---------------------------------------------------------------------------------------------- settings
 
 SETTING_FIELDS = ("anonymise", "recuse_same_region", "trim_min_scores", "outlier_margin", "default_panel_size")
@@ -207,43 +231,67 @@ def _check_size(size) -> int:
     return size
 
 
+def _check_seed(seed) -> int:
+    if seed is None:
+        return secrets.randbits(48)
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise DomainError(_("随机种子应为非负整数。"), field="seed")
+    return seed
+
+
+def _draw_seats(call: Call, category: Category, *, size: int, seed: int):
+    """The draw over the category's applications in expert review and the active pool (rows locked): the
+    applications, the pool and the result. 422 when there is nothing to draw for or an application would be
+    short of experts."""
+    applications = list(selectors.applications_for_experts(call, category).select_for_update(of=("self",)))
+    if not applications:
+        raise DomainError(_("该类别没有进入专家评审的申报书。"), field="category")
+    pool = selectors.active_pool()
+    result = draw_mod.draw(
+        list(pool.values()),
+        [selectors.applicant_facts(a) for a in applications],
+        size=size,
+        seed=seed,
+        settings=selectors.recusal_settings(selectors.settings_for(call)),
+        rules=recusal.RULES,
+    )
+    if result.short:
+        receipts = {a.pk: a.receipt_no or str(a.pk) for a in applications}
+        raise DomainError(
+            _("可抽取的专家不足：%(list)s 无法组成 %(n)s 人的专家组，请先补充专家库。")
+            % {"list": "、".join(receipts[pk] for pk in sorted(result.short)), "n": size},
+            field="size",
+        )
+    return applications, pool, result
+
+
+def _seat(panel: Panel, result) -> list[Assignment]:
+    """The draw's seats as the panel's assignments, each with its expert (and user) loaded for the messages."""
+    seats = Assignment.objects.bulk_create(
+        Assignment(panel=panel, application_id=s.application, expert_id=s.expert, position=s.position)
+        for s in result.seats
+    )
+    experts = Expert.objects.select_related("user").in_bulk([s.expert for s in result.seats])
+    for seat in seats:
+        seat.panel, seat.expert = panel, experts[seat.expert_id]
+    return seats
+
+
 def panel_draw(*, actor, call: Call, category: Category, size: int | None = None, seed: int | None = None) -> Panel:
     """Draw the experts for every application of the category in expert review, reproducibly from `seed` (a
     random one when not given); the seed, the pool and the applications go into the panel and the audit. 422
-    when an application cannot get a full panel (nothing is drawn), 409 when the category already has one."""
+    when an application cannot get a full panel (nothing is drawn), 409 when the category already has one
+    (panel_redraw replaces it)."""
     _require(actor, "evaluation.draw_panel", message=_("只有市级管理员可以抽取评审专家。"))
     settings = selectors.settings_for(call)
     size = _check_size(settings.default_panel_size if size is None else size)
-    if seed is None:
-        seed = secrets.randbits(48)
-    elif not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
-        raise DomainError(_("随机种子应为非负整数。"), field="seed")
+    seed = _check_seed(seed)
     if category.call_id != call.pk:
         raise DomainError(_("本批次没有该申报类别。"), field="category")
     with transaction.atomic():
         if Panel.objects.filter(call=call, category=category).exists():
-            raise Conflict(_("该类别已抽取专家组。如需重新抽取，请先处理已抽取的专家组。"))
-        applications = list(selectors.applications_for_experts(call, category).select_for_update(of=("self",)))
-        if not applications:
-            raise DomainError(_("该类别没有进入专家评审的申报书。"), field="category")
-        pool = selectors.active_pool()
-        applicants = [selectors.applicant_facts(a) for a in applications]
-        rules_applied = recusal.RULES
-        result = draw_mod.draw(
-            list(pool.values()),
-            applicants,
-            size=size,
-            seed=seed,
-            settings=selectors.recusal_settings(settings),
-            rules=rules_applied,
-        )
-        if result.short:
-            receipts = {a.pk: a.receipt_no or str(a.pk) for a in applications}
-            raise DomainError(
-                _("可抽取的专家不足：%(list)s 无法组成 %(n)s 人的专家组，请先补充专家库。")
-                % {"list": "、".join(receipts[pk] for pk in sorted(result.short)), "n": size},
-                field="size",
-            )
+            raise Conflict(_("该类别已抽取专家组。如需重新抽取，请写明理由后重新抽取（尚无专家声明或评分时）。"))
+        applications, pool, result = _draw_seats(call, category, size=size, seed=seed)
         try:
             with transaction.atomic():
                 panel = Panel.objects.create(
@@ -253,16 +301,13 @@ def panel_draw(*, actor, call: Call, category: Category, size: int | None = None
                     seed=seed,
                     pool=sorted(pool),
                     applications=[a.pk for a in applications],
-                    rules=recusal.rule_codes(rules_applied),
+                    rules=recusal.rule_codes(recusal.RULES),
                     order=list(result.order),
                     drawn_by=actor,
                 )
         except IntegrityError as exc:
             raise Conflict(_("该类别已抽取专家组。")) from exc
-        seats = Assignment.objects.bulk_create(
-            Assignment(panel=panel, application_id=s.application, expert_id=s.expert, position=s.position)
-            for s in result.seats
-        )
+        seats = _seat(panel, result)
         ensure_rubric(category)
         audit_record(
             action="panel.draw",
@@ -281,9 +326,78 @@ def panel_draw(*, actor, call: Call, category: Category, size: int | None = None
                 "seats": [[s.application, s.expert] for s in result.seats],
             },
         )
-        experts = Expert.objects.select_related("user").in_bulk([s.expert for s in result.seats])
-        for seat in seats:
-            seat.expert = experts[seat.expert_id]
+        messages.assignments_given(seats)
+    return panel
+
+
+def panel_redraw(*, actor, panel: Panel, reason: str, size: int | None = None, seed: int | None = None) -> Panel:
+    """Discard the panel's draw and draw the category anew (a new random seed unless one is given; the panel's
+    size unless one is given), while no expert of it has declared or scored (409 otherwise). The reason is
+    required. The panel row is kept and rewritten (its id, and so its audit history, stays); the old
+    assignments are deleted and the `panel.redraw` event keeps everything of them (old seed, pool, order,
+    seats), the reason and the new draw. Experts told of the old draw are told it is withdrawn; the new draw's
+    experts get their assignment message. 422 when the new draw would be short (nothing changes)."""
+    _require(actor, "evaluation.draw_panel", message=_("只有市级管理员可以抽取评审专家。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("重新抽取评审专家须写明理由。"), field="reason")
+    seed = _check_seed(seed)
+    with transaction.atomic():
+        panel = Panel.objects.select_for_update().select_related("call", "category", "drawn_by").get(pk=panel.pk)
+        size = _check_size(panel.size if size is None else size)
+        old = list(panel.assignments.select_for_update(of=("self",)).order_by("application_id", "position"))
+        refusal = selectors_city.panel_redraw_refusal(panel)
+        if refusal:
+            raise Conflict(refusal)
+        applications, pool, result = _draw_seats(panel.call, panel.category, size=size, seed=seed)
+        previous = {
+            "seed": panel.seed,
+            "size": panel.size,
+            "drawn_at": panel.drawn_at.isoformat(),
+            "drawn_by": panel.drawn_by.get_username(),
+            "pool": panel.pool,
+            "applications": panel.applications,
+            "rules": panel.rules,
+            "order": panel.order,
+            "seats": [[a.application_id, a.expert_id] for a in old],
+        }
+        notified = selectors_city.notified_of_panel(panel)
+        withdrawn = list(
+            Expert.objects.select_related("user").filter(pk__in={a.expert_id for a in old}, user_id__in=notified)
+        )
+        cancel_pending(panel, kind="evaluation.assigned")  # copies of the old draw's messages not sent yet
+        Assignment.objects.filter(pk__in=[a.pk for a in old]).delete()
+        panel.size, panel.seed = size, seed
+        panel.pool, panel.applications = sorted(pool), [a.pk for a in applications]
+        panel.rules, panel.order = recusal.rule_codes(recusal.RULES), list(result.order)
+        panel.drawn_by, panel.drawn_at = actor, timezone.now()
+        panel.save()
+        seats = _seat(panel, result)
+        ensure_rubric(panel.category)
+        audit_record(
+            action="panel.redraw",
+            actor=actor,
+            obj=panel,
+            summary=_("重新抽取评审专家：%(category)s，随机种子 %(old)s → %(new)s。理由：%(reason)s")
+            % {"category": panel.category, "old": previous["seed"], "new": seed, "reason": reason},
+            data={
+                "reason": reason,
+                "previous": previous,
+                "seed": seed,
+                "size": size,
+                "call": panel.call_id,
+                "category": panel.category.code,
+                "pool": panel.pool,
+                "applications": panel.applications,
+                "rules": panel.rules,
+                "seats": [[s.application, s.expert] for s in result.seats],
+                "withdrawn_notified": sorted(e.pk for e in withdrawn),
+            },
+            from_state=str(previous["seed"]),
+            to_state=str(seed),
+            comment=reason,
+        )
+        messages.assignments_withdrawn(withdrawn, panel)
         messages.assignments_given(seats)
     return panel
 
@@ -360,11 +474,15 @@ def panel_reproduce(panel: Panel) -> draw_mod.Draw:
 
 
 def _locked_assignment(assignment) -> Assignment:
-    return (
+    locked = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("panel__call", "application__enterprise__profile", "expert__user")
-        .get(pk=assignment.pk)
+        .filter(pk=assignment.pk)
+        .first()
     )
+    if locked is None:  # withdrawn by a redraw that committed while this request waited for the row
+        raise Conflict(_("这项评审任务已撤回（专家组已重新抽取）。"))
+    return locked
 
 
 def assignment_declare(*, actor, assignment: Assignment, conflict: bool, note: str = "") -> Assignment:

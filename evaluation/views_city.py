@@ -1,5 +1,5 @@
-"""The city's page of the expert review, per call: for each category the draw (size, optional seed), the
-completion, the ranking with Kendall's W, the quota and the proposed selection with its changes.
+"""The city's page of the expert review, per call: for each category the draw (size, optional seed) and its
+redraw (with a reason, while nobody has declared), the completion, the ranking with Kendall's W, the quota and the proposed selection with its changes.
 
 Thin: selectors and services; every write is the same service as the API's.
 """
@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
-from evaluation import selectors, services
+from evaluation import selectors, selectors_city, services
+from evaluation.models import Panel
 from programmes.models import Call
 
 
@@ -43,6 +44,7 @@ def call_evaluation(request, call_id):
         categories.append(
             {
                 "category": category,
+                "redraw_refusal": selectors_city.panel_redraw_refusal(ranking["panel"]) if ranking["panel"] else None,
                 "waiting": selectors.applications_for_experts(call, category).count(),
                 "ranking": ranking,
                 "selection": selectors.proposed_selection(call, category) if ranking["panel"] else None,
@@ -75,6 +77,31 @@ def call_draw(request, call_id):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已抽取评审专家，随机种子 %(seed)s。") % {"seed": panel.seed})
+    return _back(call_id)
+
+
+@login_required
+@require_POST
+def call_redraw(request, call_id):
+    """Discard the category's panel and draw anew (services.panel_redraw: a reason, nobody declared yet)."""
+    _city(request)
+    call = get_object_or_404(Call, pk=call_id)
+    category = get_object_or_404(call.categories, code=request.POST.get("category"))
+    panel = get_object_or_404(Panel, call=call, category=category)
+    seed = request.POST.get("seed", "").strip()
+    size = request.POST.get("size", "").strip()
+    try:
+        panel = services.panel_redraw(
+            actor=request.user,
+            panel=panel,
+            reason=request.POST.get("reason", ""),
+            size=_int(size) if size else None,
+            seed=_int(seed) if seed else None,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已重新抽取评审专家，随机种子 %(seed)s。") % {"seed": panel.seed})
     return _back(call_id)
 
 

@@ -1,5 +1,6 @@
 """The city's page of the expert pool: the list, add and edit one expert, the xlsx import and the template and
-export downloads; and the form of a call's evaluation settings. Thin: every write is the API's service
+export downloads, one-time set-password links (one expert, or every expert without a password); and the form of
+a call's evaluation settings. Thin: every write is the API's service
 (evaluation.services); city officers only (403)."""
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from evaluation import pool_xlsx, selectors, services
 from evaluation.forms import ExpertCreateForm, ExpertEditForm, ImportForm, SettingsForm
 from evaluation.models import Expert
+from notifications.models import Delivery
 from programmes.models import Call
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,6 +108,43 @@ def experts_import(request):
         return _page(request, import_form=form, problems=exc.errors, status=422)
     messages.success(request, _("已导入专家库：新增 %(created)s 人，更新 %(updated)s 人。") % result)
     return redirect("evaluation:pool")
+
+
+def _links_page(request, issued):
+    """The links just issued, shown this once for the officer to hand over (never stored, never cached)."""
+    rows = [
+        {"expert": expert, "link": link, "emailed": any(m.email_state == Delivery.QUEUED for m in sent)}
+        for expert, link, sent in issued
+    ]
+    return render(request, "evaluation/pool_links.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+@never_cache
+def expert_password_link(request, pk):
+    if not rules.has_perm("evaluation.issue_password_link", request.user):
+        raise PermissionDenied(_("只有市级管理员可以为专家发送设置密码链接。"))
+    expert = get_object_or_404(Expert.objects.select_related("user"), pk=pk)
+    try:
+        link, sent = services.expert_password_link(actor=request.user, expert=expert)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:pool")
+    return _links_page(request, [(expert, link, sent)])
+
+
+@login_required
+@require_POST
+@never_cache
+def experts_password_links(request):
+    if not rules.has_perm("evaluation.issue_password_link", request.user):
+        raise PermissionDenied(_("只有市级管理员可以为专家发送设置密码链接。"))
+    issued = services.experts_password_links(actor=request.user)
+    if not issued:
+        messages.info(request, _("专家库中没有未设置密码的专家。"))
+        return redirect("evaluation:pool")
+    return _links_page(request, issued)
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
