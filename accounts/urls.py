@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from accounts import views
 
@@ -13,6 +13,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    path("set-password/", include("accounts.urls_password")),  # one-time links (accounts/password_links.py)
+    path("", include("accounts.urls_two_factor")),  # the staff login's second step (accounts/two_factor.py)
     path("dashboard/", views.dashboard, name="dashboard"),
     path("workspace/county/", views.home_county, name="home_county"),
     path("workspace/city/", views.home_city, name="home_city"),
