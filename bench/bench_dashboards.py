@@ -20,34 +20,13 @@ import os
 import platform
 import random
 import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from _common import analyze, load_average, prepare_env, setup_django
+from bench_export import add_figures
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_NAME = "h_dashboards_bench"
 TARGET_P95_MS = 200
-
-
-def prepare_env(args):
-    tmp = tempfile.mkdtemp(prefix="bench-dashboards-")
-    os.environ["SHENBAO_VAR_DIR"] = tmp
-    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
-    if args.sqlite:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        return
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-        conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 
 
 def add_reporting_data(scored: int):
@@ -58,24 +37,12 @@ def add_reporting_data(scored: int):
     from applications.models import Application
     from audit.models import Event
     from evaluation.models import Assignment, Expert, Panel, Score
-    from reports.models import ApplicationFigures
 
     rng = random.Random(10)
     apps = list(
         Application.objects.order_by("pk").values_list("pk", "status", "submitted_at", "call_id", "category_id")
     )
-    ApplicationFigures.objects.bulk_create(
-        [
-            ApplicationFigures(
-                application_id=pk,
-                snapshot_version=1,
-                investment_yuan=Decimal(rng.randrange(1_000_000, 90_000_000)) / 100,
-                rd_investment_yuan=Decimal(rng.randrange(0, 9_000_000)) / 100,
-            )
-            for pk, *_rest in apps
-        ],
-        batch_size=5000,
-    )
+    add_figures(rng)
     events = []
     for pk, status, submitted_at, *_rest in apps:
         steps = [("draft", "submitted"), ("submitted", "county_review"), ("county_review", status)]
@@ -134,34 +101,25 @@ def main():
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
-    prepare_env(args)
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
-
+    prepare_env("dashboards", sqlite=args.sqlite)
+    setup_django(client=True, debug=False)
     from bench_queue import build, measure
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
 
     t0 = time.perf_counter()
     cast = build(args.applications)
     events, scores = add_reporting_data(min(2000, args.applications))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     print(
         f"database: {connection.vendor}; applications: {args.applications}, audit transitions: {events}, "
         f"scores: {scores}; setup {time.perf_counter() - t0:.1f} s"
     )
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs (load {load}), {args.requests} requests per row")
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} CPUs (load {load_average()}), "
+        f"{args.requests} requests per row"
+    )
     city, county = Client(), Client()
     city.force_login(cast["city"])
     county.force_login(cast["county"])

@@ -20,43 +20,22 @@ import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from _common import analyze, load_average, prepare_env, setup_django
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_NAME = "h_export_bench"
 TARGET_S = 5
 TARGET_MB = 200
 
 
-def prepare_env(args):
-    tmp = tempfile.mkdtemp(prefix="bench-export-")
-    os.environ["SHENBAO_VAR_DIR"] = tmp
-    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenbao.settings")
-    if args.sqlite:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        return
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_NAME}"')
-        conn.execute(f'CREATE DATABASE "{PG_NAME}"')
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
-
-
-def add_figures():
+def add_figures(rng=None):
+    """Each application's reports.ApplicationFigures (as the snapshot signal keeps them), random but seeded."""
     from applications.models import Application
     from reports.models import ApplicationFigures
 
-    rng = random.Random(10)
+    rng = rng or random.Random(10)
     ApplicationFigures.objects.bulk_create(
         [
             ApplicationFigures(
@@ -65,7 +44,7 @@ def add_figures():
                 investment_yuan=Decimal(rng.randrange(1_000_000, 90_000_000)) / 100,
                 rd_investment_yuan=Decimal(rng.randrange(0, 9_000_000)) / 100,
             )
-            for pk in Application.objects.values_list("pk", flat=True)
+            for pk in Application.objects.order_by("pk").values_list("pk", flat=True)
         ],
         batch_size=5000,
     )
@@ -83,17 +62,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sqlite", action="store_true")
     args = parser.parse_args()
-    prepare_env(args)
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
+    prepare_env("export", sqlite=args.sqlite)
+    setup_django(client=True, debug=False)
 
     from bench_queue import build
     from django.db import connection
@@ -103,12 +73,9 @@ def main():
     t0 = time.perf_counter()
     cast = build(args.applications)
     add_figures()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     print(f"database: {connection.vendor}; applications: {args.applications}; setup {time.perf_counter() - t0:.1f} s")
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs (load {load})")
+    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs (load {load_average()})")
     client = Client()
     client.force_login(cast["city"])
     failed = []
