@@ -251,11 +251,13 @@ PARTS = (_snapshots, _pdf, _materials, _reviews, _batches, _scores, _certificate
 
 
 def build_dossier(user, application_id: int):
-    """(temporary zip file at position 0, file name, manifest files). City officers only; audited."""
+    """(temporary zip file at position 0, file name, manifest files). City officers only (403), of an application
+    they may read (404, as an unknown one: reports.rules.export_dossier); audited."""
     if not app_rules.CITY.test(user):
         raise PermissionDeniedError(gettext("只有市级管理员可以导出申报书档案。"))
     application = Application.objects.select_related("enterprise", "category", "call").filter(pk=application_id).first()
-    if application is None:
+    # reports.rules: the city's officers, of an application they may read (a draft never submitted is not theirs).
+    if application is None or not app_rules.allowed(user, "reports.export_dossier", application):
         from django.http import Http404
 
         raise Http404

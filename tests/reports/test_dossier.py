@@ -86,3 +86,29 @@ def test_only_city_officers_get_the_dossier(client, cast, in_sealed_batch, who):
 def test_unknown_application_is_404(client, cast):
     client.force_login(cast.city_officer)
     assert client.get("/api/v1/applications/999999/dossier.zip").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_draft_never_submitted_is_not_the_citys_404(client, cast):
+    from tests.applications.core_helpers import complete, make_call
+
+    application = complete(cast.enterprise_a, make_call(), "demonstration")
+    assert _zip(client, cast.city_officer, application).status_code == 404
+    assert not Event.objects.filter(action="export.dossier").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "shown"), [("city_officer", True), ("hanjiang_industry", False), ("admin", False)])
+def test_the_review_page_links_the_dossier_for_whom_the_endpoint_serves(client, cast, in_sealed_batch, who, shown):
+    from applications.rules import allowed
+
+    application, _batch = in_sealed_batch
+    user = getattr(cast, who)
+    client.force_login(user)
+    response = client.get(f"/review/applications/{application.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    link = f'href="/api/v1/applications/{application.pk}/dossier.zip"'
+    assert (link in html) is shown and ("下载完整档案（zip）" in html) is shown
+    assert allowed(user, "reports.export_dossier", application) is shown  # the page and the endpoint: one rule
+    assert (_zip(client, user, application).status_code == 200) is shown
