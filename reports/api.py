@@ -22,7 +22,8 @@ def attachment(handle, name: str, content_type: str) -> FileResponse:
 @router.get(
     "/exports/{name}.xlsx",
     summary="导出列表为 Excel：queue（审核列表，筛选同 GET /review/queue）、applications（申报书列表，筛选同 "
-    "GET /applications）、batches（上报批次）、experts（专家库）、ranking（专家评审排名，需 call 与 category）",
+    "GET /applications）、batches（上报批次）、experts（专家库）、ranking（专家评审排名，需 call 与 category）、"
+    "publicity（公示名单）、objections（公示异议）、designations（认定名单；这三项可选 call，认定名单还可选 category）",
 )
 def export_list(request, name: str):
     handle, _rows, filename = exports.run_export(request.user, name, request.GET)

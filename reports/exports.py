@@ -189,17 +189,33 @@ RANKING_COLUMNS = [
 ]
 
 
-def ranking_rows(user, params):
-    from evaluation.selectors import ranking
-
-    call_id, code = (params.get("call") or "").strip(), (params.get("category") or "").strip()
+def _call_filter(params, *, with_category=False, required=False) -> tuple[dict, dict]:
+    """`?call=<id>` (and `&category=<code>`): the ranking's (required) and the publicity lists' (optional) filter.
+    (ORM filter on the rows' call and category, the filters as applied). 422 without a call when it is required or
+    a category is given, on a call that is not a number, or a category the call does not have; 404 on an unknown
+    call."""
+    call_id = (params.get("call") or "").strip()
+    code = (params.get("category") or "").strip() if with_category else ""
+    if not call_id:
+        if code or required:
+            raise DomainError(gettext("请指定申报批次（call）。"), field="call")
+        return {}, {}
     if not call_id.isdigit():
-        raise DomainError(gettext("请指定申报批次（call）。"), field="call")
+        raise DomainError(gettext("申报批次（call）应为数字编号。"), field="call")
     call = get_object_or_404(Call, pk=int(call_id))
+    if not code and not (required and with_category):
+        return {"call": call}, {"call": call.pk}
     category = call.categories.filter(code=code).first()
     if category is None:
         raise DomainError(gettext("本批次没有该申报类别。"), field="category")
-    result = ranking(call, category)
+    return {"call": call, "category": category}, {"call": call.pk, "category": code}
+
+
+def ranking_rows(user, params):
+    from evaluation.selectors import ranking
+
+    where, applied = _call_filter(params, with_category=True, required=True)
+    result = ranking(where["call"], where["category"])
 
     def rows():
         for row in result["rows"]:
@@ -216,7 +232,7 @@ def ranking_rows(user, params):
                 row["panel_size"],
             ]
 
-    return rows(), {"call": call.pk, "category": code}
+    return rows(), applied
 
 
 # ------------------------------------------------------------------------------------------------ publicity
@@ -238,11 +254,15 @@ PUBLICITY_COLUMNS = [
 def publicity_rows(user, params):
     from publicity.models import PublicityEntry
 
-    qs = PublicityEntry.objects.order_by("publicity_id", "position").values_list(
+    where, applied = _call_filter(params)
+    qs = PublicityEntry.objects.filter(**{f"publicity__{k}": v for k, v in where.items()}).order_by(
+        "publicity_id", "position"
+    )
+    qs = qs.values_list(
         "publicity_id", "category_name", "publicity__starts_on", "publicity__ends_on", "position", "rank",
         "enterprise_name", "application__receipt_no", "removed_at", "removal_reason",
     )  # fmt: skip
-    return (list(row) for row in qs.iterator(chunk_size=CHUNK)), {}
+    return (list(row) for row in qs.iterator(chunk_size=CHUNK)), applied
 
 
 OBJECTION_COLUMNS = [
@@ -262,11 +282,13 @@ def objection_rows(user, params):
     from publicity.models import Objection
 
     labels = {value: str(label) for value, label in Objection.State.choices}
-    qs = Objection.objects.order_by("created_at", "id").values_list(
+    where, applied = _call_filter(params)
+    qs = Objection.objects.filter(**{f"publicity__{k}": v for k, v in where.items()}).order_by("created_at", "id")
+    qs = qs.values_list(
         "publicity_id", "entry__enterprise_name", "name", "mobile", "grounds", "state", "reply", "created_at",
         "decided_at",
     )  # fmt: skip
-    return ([*r[:5], labels.get(r[5], r[5]), *r[6:]] for r in qs.iterator(chunk_size=CHUNK)), {}
+    return ([*r[:5], labels.get(r[5], r[5]), *r[6:]] for r in qs.iterator(chunk_size=CHUNK)), applied
 
 
 DESIGNATION_COLUMNS = [
@@ -284,10 +306,15 @@ def designation_rows(user, params):
     from publicity.models import Designation
 
     labels = {code: str(label) for code, label in DESIGNATION_KINDS}
-    qs = Designation.objects.order_by("call_id", "category_id", "number").values_list(
-        "number", "kind", "application__enterprise__name", "application__receipt_no", "category__name", "issued_at"
+    where, applied = _call_filter(params, with_category=True)
+    qs = (
+        Designation.objects.filter(**where)
+        .order_by("call_id", "category_id", "number")
+        .values_list(
+            "number", "kind", "application__enterprise__name", "application__receipt_no", "category__name", "issued_at"
+        )
     )
-    return ([r[0], labels.get(r[1], r[1]), *r[2:]] for r in qs.iterator(chunk_size=CHUNK)), {}
+    return ([r[0], labels.get(r[1], r[1]), *r[2:]] for r in qs.iterator(chunk_size=CHUNK)), applied
 
 
 # ------------------------------------------------------------------------------------------------ registry

@@ -191,3 +191,109 @@ def test_the_publicity_lists_export_for_the_city_only(client, cast, name, first)
     rows = list(_sheet(_get(client, cast.city_officer, f"/api/v1/exports/{name}.xlsx")).iter_rows(values_only=True))
     assert rows[0][0] == first
     assert _get(client, cast.hanjiang_industry, f"/api/v1/exports/{name}.xlsx").status_code == 403
+
+
+@pytest.fixture
+def designated_publicity(cast, monkeypatch):
+    """A published list of two scored applications, an objection to the first (its grounds a formula, dismissed),
+    the period over and the category designated (certificates not made: tests/publicity/test_certificates)."""
+    from publicity import designations
+    from publicity import services as publicity_services
+    from tests.publicity import helpers
+
+    monkeypatch.setattr(designations, "_make_certificates", lambda ids: None)
+    publicity, apps = helpers.published(cast)
+    objection = publicity_services.lodge_objection(
+        publicity=publicity, application_id=apps[0].pk, name="张三", mobile="13812345678", grounds=FORMULA
+    )
+    publicity_services.decide(actor=cast.city_officer, objection=objection, upheld=False, reply="经核实，异议不成立。")
+    helpers.shift(publicity, -(publicity.ends_on - publicity.starts_on).days - 1)
+    publicity.refresh_from_db()
+    outcome = designations.designations_issue(actor=cast.city_officer, call=publicity.call, category=publicity.category)
+    return publicity, apps, objection, outcome["designations"]
+
+
+FORMULA = '=HYPERLINK("x")'
+
+
+def _rows(client, user, url):
+    sheet = _sheet(_get(client, user, url))
+    return sheet, list(sheet.iter_rows(values_only=True))
+
+
+@pytest.mark.django_db
+def test_the_publicity_export_lists_the_entries(client, cast, designated_publicity):
+    publicity, apps, _objection, _designations = designated_publicity
+    _sheet_, rows = _rows(client, cast.city_officer, f"/api/v1/exports/publicity.xlsx?call={publicity.call_id}")
+    assert rows[0] == (
+        "公示编号", "申报类别", "公示开始日期", "公示截止日期", "序号", "排名", "企业名称", "受理编号", "撤下时间", "撤下原因",
+    )  # fmt: skip
+    assert len(rows) == 3
+    first = rows[1]
+    assert first[0] == publicity.pk and first[1] == publicity.category.name
+    assert first[2].date() == publicity.starts_on and first[3].date() == publicity.ends_on
+    assert first[4:8] == (1, 1, apps[0].enterprise.name, apps[0].receipt_no)
+    assert first[8] is None and first[9] is None  # not removed
+    assert rows[2][4] == 2 and rows[2][7] == apps[1].receipt_no
+    event = Event.objects.filter(action="export.publicity").latest("id")
+    assert event.data == {"filters": {"call": publicity.call_id}, "rows": 2}
+
+
+@pytest.mark.django_db
+def test_the_objections_export_keeps_a_formula_as_text(client, cast, designated_publicity):
+    publicity, apps, objection, _designations = designated_publicity
+    sheet, rows = _rows(client, cast.city_officer, "/api/v1/exports/objections.xlsx")
+    assert rows[0] == ("公示编号", "异议对象", "姓名", "手机号码", "异议事由", "状态", "答复", "提交时间", "处理时间")
+    [row] = rows[1:]
+    assert row[:7] == (
+        publicity.pk,
+        apps[0].enterprise.name,
+        "张三",
+        "13812345678",
+        FORMULA,
+        "异议不成立",
+        "经核实，异议不成立。",
+    )
+    assert row[7] is not None and row[8] is not None
+    cell = sheet.cell(row=2, column=5)
+    assert cell.value == FORMULA and cell.data_type == "s" and cell.quotePrefix  # text, never a formula
+    assert all(c.data_type != "f" for line in sheet.iter_rows() for c in line)
+
+
+@pytest.mark.django_db
+def test_the_designations_export_lists_numbers_and_kinds(client, cast, designated_publicity):
+    publicity, apps, _objection, issued = designated_publicity
+    url = f"/api/v1/exports/designations.xlsx?call={publicity.call_id}&category={publicity.category.code}"
+    _sheet_, rows = _rows(client, cast.city_officer, url)
+    assert rows[0] == ("证书编号", "认定类型", "企业名称", "受理编号", "申报类别", "认定时间")
+    assert [r[0] for r in rows[1:]] == [d.number for d in issued] and len(issued) == 2
+    assert rows[1][1:5] == ("示范企业", apps[0].enterprise.name, apps[0].receipt_no, publicity.category.name)
+    assert rows[1][5] is not None
+
+
+@pytest.mark.django_db
+def test_the_publicity_lists_filter_by_call(client, cast, designated_publicity):
+    from tests.applications.core_helpers import make_call
+
+    other = make_call()
+    for name in ("publicity", "objections", "designations"):
+        _sheet_, rows = _rows(client, cast.city_officer, f"/api/v1/exports/{name}.xlsx?call={other.pk}")
+        assert len(rows) == 1, name  # the headers only
+    client.force_login(cast.city_officer)
+    response = client.get("/api/v1/exports/objections.xlsx?call=x")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "call"
+    assert client.get("/api/v1/exports/designations.xlsx?category=demonstration").status_code == 422
+    assert client.get(f"/api/v1/exports/designations.xlsx?call={other.pk}&category=nope").status_code == 422
+    assert client.get("/api/v1/exports/publicity.xlsx?call=999999").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_publicity_pages_link_their_exports(client, cast, designated_publicity):
+    publicity, _apps, _objection, _designations = designated_publicity
+    client.force_login(cast.city_officer)
+    html = client.get(f"/publicity/calls/{publicity.call_id}/").content.decode()
+    assert f'href="/api/v1/exports/publicity.xlsx?call={publicity.call_id}"' in html
+    assert f'href="/api/v1/exports/objections.xlsx?call={publicity.call_id}"' in html
+    html = client.get(f"/designations/calls/{publicity.call_id}/{publicity.category.code}/").content.decode()
+    link = f"/api/v1/exports/designations.xlsx?call={publicity.call_id}&amp;category={publicity.category.code}"
+    assert link in html and "导出 Excel" in html
