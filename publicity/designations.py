@@ -6,6 +6,7 @@ its `Designation` — kind (示范企业 or 试点企业 for the demonstration c
 every other application of the call and category still in expert review moves to not_selected. Both are system
 rows of applications/workflow.py taken here. Each applicant is told its outcome (inbox + email). The sealed PDF
 certificates are made after the commit (publicity/certificates.py), or on the first download if that failed.
+The publicity itself is closed (公示结束, `publicity.services.close`, audited) in the same transaction.
 
 Services (writes) and selectors (reads) of the designation are both here; the rules are rules_designations.py.
 """
@@ -28,6 +29,7 @@ from notifications.services import notify
 from programmes.models import Call, Category
 from programmes.vocabulary import DESIGNATION_KINDS
 from publicity import period, rules_designations
+from publicity import services as publicity_services
 from publicity.models import Designation, Objection, Publicity, PublicityEntry
 
 Status = Application.Status
@@ -185,6 +187,8 @@ def designations_issue(*, actor, call: Call, category: Category, kinds: dict | N
         entries = final_entries(publicity)
         chosen = _kinds_of(category, entries, kinds or {})
         _check_states(call, category, entries)
+        # The publicity ends with the designation (公示结束), in this transaction: no objection after it.
+        publicity_services.close(actor=actor, publicity=publicity)
         now = timezone.now()
         designations = _designate(actor, call, category, entries, chosen, now=now)
         others = list(

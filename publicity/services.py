@@ -48,6 +48,33 @@ def touch(publicity: Publicity) -> None:
     selectors.forget_version(publicity.pk)
 
 
+def close(*, actor, publicity: Publicity, designation: bool = True) -> bool:
+    """The publicity is over for good (公示结束): its category's designation was issued on its list. Runs in the
+    caller's transaction (publicity.designations.designations_issue); the row is changed before the audit event
+    (locks before the chain). Only a publicity still `published` closes: False when it was not. Objections are
+    refused from then on (`_check_period`), whatever the dates say."""
+    now = timezone.now()
+    with transaction.atomic():
+        closed = Publicity.objects.filter(pk=publicity.pk, state=Publicity.State.PUBLISHED).update(
+            state=Publicity.State.CLOSED, updated_at=now
+        )
+        if not closed:
+            return False
+        before, publicity.state, publicity.updated_at = Publicity.State.PUBLISHED, Publicity.State.CLOSED, now
+        audit_record(
+            action="publicity.close",
+            actor=actor,
+            obj=publicity,
+            summary=gettext_noop("公示结束"),
+            from_state=before,
+            to_state=publicity.state,
+            data={"call": publicity.call_id, "category": publicity.category_id, "designation": designation},
+        )
+        transaction.on_commit(lambda: selectors.forget_version(publicity.pk))
+    selectors.forget_version(publicity.pk)
+    return True
+
+
 # ---------------------------------------------------------------------------------------------- publishing
 
 

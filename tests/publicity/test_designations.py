@@ -353,3 +353,38 @@ def test_through_the_publicity_services(cast, monkeypatch):
     outcome = designations.designations_issue(actor=cast.city_officer, call=publicity.call, category=publicity.category)
     assert [d.application_id for d in outcome["designations"]] == [apps[1].pk]
     assert {a.pk for a in outcome["not_selected"]} == {apps[0].pk, apps[2].pk}
+
+
+def test_the_designation_closes_the_publicity_audited(cast, scene):
+    from core.errors import DomainError
+    from publicity import services as publicity_services
+
+    publicity = designations.publicity_of(scene["call"], scene["category"])
+    assert publicity.state == Publicity.State.PUBLISHED
+    outcome = issue(cast, scene)
+    publicity.refresh_from_db()
+    assert outcome["publicity"].pk == publicity.pk and publicity.state == Publicity.State.CLOSED
+    event = Event.objects.get(action="publicity.close")
+    assert (event.object_id, event.from_state, event.to_state) == (str(publicity.pk), "published", "closed")
+    assert event.actor_id == cast.city_officer.pk and event.data["designation"] is True
+    # Objections are refused from then on, even were the dates open again (the state, not only the period).
+    publicity.starts_on, publicity.ends_on = timezone.localdate(), timezone.localdate() + dt.timedelta(days=6)
+    publicity.save(update_fields=["starts_on", "ends_on"])
+    with pytest.raises(DomainError, match="已结束"):
+        publicity_services.lodge_objection(
+            publicity=publicity, application_id=scene["a"].pk, name="张三", mobile="13812345678", grounds="不实"
+        )
+    assert not publicity_services.close(actor=cast.city_officer, publicity=publicity)  # closed once only
+    assert Event.objects.filter(action="publicity.close").count() == 1
+
+
+def test_a_failed_issuance_leaves_the_publicity_open(cast, scene, monkeypatch):
+    def fail(*_args):
+        raise RuntimeError("mail queue down")
+
+    monkeypatch.setattr(designations, "_tell_outcomes", fail)
+    with pytest.raises(RuntimeError):
+        issue(cast, scene)
+    publicity = designations.publicity_of(scene["call"], scene["category"])
+    assert publicity.state == Publicity.State.PUBLISHED  # one transaction: closed only with the designations
+    assert not Event.objects.filter(action="publicity.close").exists() and not Designation.objects.exists()
