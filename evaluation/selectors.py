@@ -8,10 +8,13 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.http import Http404
+from django.utils import translation
 
-from applications.forms import snapshot_form
+from accounts.selectors import county_units
+from applications.forms import definition_for_application, snapshot_form
 from applications.models import Application
 from evaluation import aggregation
+from evaluation import anonymise as anonymity
 from evaluation.models import Assignment, EvaluationSettings, Expert, Panel, Score, Selection
 from evaluation.recusal import ApplicantFacts, ExpertFacts, RecusalSettings
 from evaluation.rules import may_read_application, own_assignment
@@ -19,7 +22,7 @@ from programmes.models import Call, Category
 from programmes.rubric import ensure_rubric
 
 COUNTING = (Assignment.State.ASSIGNED, Assignment.State.DECLARED, Assignment.State.SCORED)
-HIDDEN = "※※※"
+HIDDEN = anonymity.PLACEHOLDER
 
 
 def settings_for(call: Call) -> EvaluationSettings:
@@ -104,27 +107,37 @@ def criteria_of(category: Category) -> list:
 # ---------------------------------------------------------------------------------------- what an expert sees
 
 
-def _scrub(value, secrets: list[str]):
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, HIDDEN)
-        return value
-    if isinstance(value, list):
-        return [_scrub(v, secrets) for v in value]
-    if isinstance(value, dict):
-        return {k: _scrub(v, secrets) for k, v in value.items()}
-    return value
-
-
 IDENTITY_KEYS = ("name", "uscc", "legal_representative", "contact_person", "mobile", "email")
+# The profile's keys that identify the applicant, by what they are (evaluation.anonymise.Identity).
+NAME_KEYS, CODE_KEYS, PEOPLE_KEYS = ("name",), ("uscc", "credit_code"), ("legal_representative", "contact_person")
+CONTACT_KEYS = ("mobile", "contact_phone", "email", "address")
 ENTERPRISE_FACTS = ("industry", "established_on", "employees", "revenue_yuan", "assets_yuan", "registered_region")
+
+
+def identity_of(application: Application, enterprise: dict, form: dict) -> anonymity.Identity:
+    """What identifies the applicant of `application`: its profile as frozen (`enterprise`), its organisation's
+    name now, and the names in the person fields of its form definition (`form`: the frozen form data)."""
+
+    def values(keys):
+        return tuple(str(enterprise.get(k) or "") for k in keys)
+
+    with translation.override("zh-hans"):  # the person fields are found by their Chinese labels too
+        people = anonymity.person_values(definition_for_application(application), form)
+    return anonymity.Identity(
+        names=(*values(NAME_KEYS), application.enterprise.name),
+        codes=values(CODE_KEYS),
+        people=(*values(PEOPLE_KEYS), *people),
+        contacts=values(CONTACT_KEYS),
+        regions=tuple(county_units().values()),
+    )
 
 
 def application_for_expert(assignment: Assignment, *, anonymise: bool) -> dict | None:
     """The submitted version as the expert may read it, or None before the declaration (or after a conflict).
 
     Anonymised: no enterprise name, credit code, people's names, contact details or file names; every place the
-    form repeats one of them (an IP owner, a summary) reads ※※※. Nothing of the county's or city's review."""
+    form repeats one of them or a short form of the name (an IP owner, a summary) reads ※※※
+    (evaluation.anonymise). Nothing of the county's or city's review."""
     application = assignment.application
     if not may_read_application.test(assignment.expert.user, assignment):
         return None
@@ -151,10 +164,9 @@ def application_for_expert(assignment: Assignment, *, anonymise: bool) -> dict |
     if not anonymise:
         out["enterprise"].update({k: enterprise.get(k) for k in IDENTITY_KEYS})
         return out
-    secrets = [str(enterprise.get(k) or "") for k in IDENTITY_KEYS] + [application.enterprise.name]
-    secrets = sorted({s for s in secrets if len(s) >= 2}, key=len, reverse=True)  # longest first: no half-names
-    out["form"] = _scrub(out["form"], secrets)
-    out["derived"] = _scrub(out["derived"], secrets)
+    identity = identity_of(application, enterprise, out["form"])
+    out["form"] = anonymity.anonymise(out["form"], identity)
+    out["derived"] = anonymity.anonymise(out["derived"], identity)
     for index, m in enumerate(out["materials"], start=1):
         m["filename"] = f"{m['item_name']}（附件{index}）"
     return out
