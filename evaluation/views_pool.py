@@ -107,6 +107,8 @@ def experts_import(request):
     except DomainError as exc:
         return _page(request, import_form=form, problems=exc.errors, status=422)
     messages.success(request, _("已导入专家库：新增 %(created)s 人，更新 %(updated)s 人。") % result)
+    if result["created"]:
+        messages.info(request, _("新导入的专家还没有登录密码，请点击“为未设置密码的专家发送设置密码链接”。"))
     return redirect("evaluation:pool")
 
 

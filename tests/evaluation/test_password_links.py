@@ -2,6 +2,7 @@
 an import), the expert gets them by inbox and email, the public page sets the password once, with the project's
 validators; used, replaced, expired or tampered links are refused with one clear message. Audited."""
 
+import io
 import json
 from datetime import timedelta
 
@@ -232,3 +233,25 @@ def test_an_expert_with_an_email_is_mailed_the_link(cast, mailoutbox, settings, 
     assert sent[0].email_state == "queued"
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["li_si@example.cn"]
     assert link.url in mailoutbox[0].body
+
+
+def test_after_an_import_the_pool_page_points_to_the_links_and_they_reach_the_new_experts(client, cast):
+    from openpyxl import Workbook
+
+    from evaluation.pool_xlsx import COLUMNS
+
+    book = Workbook()
+    book.active.append([h for _k, h in COLUMNS])
+    book.active.append(
+        ["li_si", "李四", "13912345678", "财务与审计", "扬州华信会计师事务所", "", "广陵区", "", "", "是"]
+    )
+    sheet = io.BytesIO()
+    book.save(sheet)
+    sheet.seek(0)
+    sheet.name = "experts.xlsx"
+    client.force_login(cast.city_officer)
+    imported_page = client.post("/evaluation/experts/import/", {"file": sheet}, follow=True).content.decode()
+    assert "新导入的专家还没有登录密码" in imported_page
+    links = client.post("/evaluation/experts/password-links/").content.decode()
+    assert "li_si" in links and "/accounts/set-password/" in links
+    assert Message.objects.filter(recipient__username="li_si", kind="evaluation.password_link").exists()
