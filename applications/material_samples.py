@@ -1,4 +1,5 @@
-"""Small, real files for the demo applications and the tests: a valid one-page PDF, an OFD container.
+"""Small, real files for the demo applications and the tests: a valid one-page PDF, an OFD container, a PNG and
+a JPEG (written by Pillow, so they decode to the end as the upload checks require).
 
 The PDF is written by hand (no font embedding: the page text is ASCII in Helvetica, the Chinese title goes
 into the document information as UTF-16), so it is tiny, opens in every viewer and passes the upload checks.
@@ -55,6 +56,24 @@ def ofd_bytes():
         )
         archive.writestr("Doc_0/Document.xml", '<?xml version="1.0" encoding="UTF-8"?><ofd:Document/>')
     return out.getvalue()
+
+
+def _image_bytes(image_format, size, colour):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, image_format)
+    return out.getvalue()
+
+
+def png_bytes(size=(24, 16), colour=(200, 40, 40)):
+    """A valid PNG image."""
+    return _image_bytes("PNG", size, colour)
+
+
+def jpeg_bytes(size=(24, 16), colour=(40, 90, 200)):
+    """A valid JPEG image."""
+    return _image_bytes("JPEG", size, colour)
 
 
 def demo_upload(item, *, enterprise_name=""):

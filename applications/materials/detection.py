@@ -1,9 +1,12 @@
-"""What an uploaded file is, from its content: PDF, JPEG, PNG or OFD, and whether a PDF carries active content."""
+"""What an uploaded file is, from its content: PDF, JPEG, PNG or OFD, and what a PDF may not carry.
+
+Images are checked in ``images``, OFD containers in ``ofd``."""
 
 import io
 import re
 import struct
 import zipfile
+import zlib
 
 # kind -> (content type, accepted extensions (first is canonical), label)
 TYPES = {
@@ -17,17 +20,51 @@ CHUNK_SIZE = 64 * 1024
 # A PDF whose object graph is larger than this is refused rather than walked forever.
 MAX_PDF_OBJECTS = 500_000
 
-# Active content in dictionary syntax (after #xx name escapes are decoded, ISO 32000-1 §7.3.5): a /JS entry
-# with a string or reference value, an action of type /JavaScript or /Launch, a /JavaScript name tree.
-# Requiring the value keeps ordinary text such as a path "C:/JS/file" in a title from matching.
-_PDF_ACTIVE = re.compile(
-    rb"/JS\s*[(<\d]"
-    rb"|/S\s*/(?:JavaScript|Launch)(?![A-Za-z0-9])"
-    rb"|/JavaScript\s*(?:<<|\d+\s+\d+\s+R)"
-    rb"|/Launch\s*(?:<<|\d+\s+\d+\s+R)"
+# What a PDF may not carry (docs/materials.md, "PDF active content"): the finding's key names the reason.
+PDF_FINDINGS = (
+    "javascript",  # /JS, a /JavaScript action or name tree
+    "launch",  # a /Launch action (starts a program or opens a file)
+    "xfa",  # an XFA form (/AcroForm /XFA): a second, scriptable form model
+    "uri_on_open",  # /OpenAction or /AA of type /URI: a web address opened without a click
+    "submit_form",  # a /SubmitForm action: sends form data somewhere
+    "import_data",  # an /ImportData action: reads form data from a file
+    "remote_goto",  # /GoToR or /GoToE: opens another (or an embedded) document
+    "embedded_file",  # /EmbeddedFiles, a /FileAttachment annotation, an /EF file or /EmbeddedFile stream
+    "rich_media",  # a /RichMedia annotation (Flash, video, 3D with scripts)
 )
+
+# The same findings in dictionary syntax, for the byte scan (after #xx name escapes are decoded, ISO 32000-1
+# §7.3.5): a key only with a value that fits it, a name only as the value of /S, /Subtype or /Type. Requiring
+# the value keeps ordinary text such as a path "C:/JS/file" in a title from matching.
+_END = rb"(?![A-Za-z0-9])"
+_VALUE = rb"\s*(?:<<|\[|\d+\s+\d+\s+R)"
+_PDF_RAW = re.compile(
+    rb"(?P<javascript>/JS\s*[(<\d]|/S\s*/JavaScript" + _END + rb"|/JavaScript" + _VALUE + rb")"
+    rb"|(?P<launch>/S\s*/Launch" + _END + rb"|/Launch" + _VALUE + rb")"
+    rb"|(?P<xfa>/XFA" + _VALUE + rb")"
+    rb"|(?P<uri_on_open>/OpenAction\s*<<(?:(?!>>).){0,200}?/S\s*/URI" + _END + rb")"
+    rb"|(?P<submit_form>/S\s*/SubmitForm" + _END + rb")"
+    rb"|(?P<import_data>/S\s*/ImportData" + _END + rb")"
+    rb"|(?P<remote_goto>/S\s*/GoTo[RE]" + _END + rb")"
+    rb"|(?P<embedded_file>/EmbeddedFiles"
+    + _VALUE
+    + rb"|/EF"
+    + _VALUE
+    + rb"|/Subtype\s*/FileAttachment"
+    + _END
+    + rb"|/Type\s*/EmbeddedFile"
+    + _END
+    + rb")"
+    rb"|(?P<rich_media>/Subtype\s*/RichMedia" + _END + rb"|/RichMedia(?:Content|Settings)" + _VALUE + rb")",
+    re.DOTALL,
+)
+# Object streams (/Type /ObjStm) hold compressed dictionaries: the byte scan inflates them (every revision's)
+# and looks inside too, up to this many bytes in all.
+_PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/Obj(?:S|#53)tm" + _END)
+MAX_PDF_INFLATED_BYTES = 64 * 1024 * 1024
+# Each revision of an incrementally updated PDF ends with startxref and %%EOF.
+_PDF_REVISION_END = re.compile(rb"startxref\s+\d+\s*%%EOF")
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM_BODY = re.compile(rb"(?<![A-Za-z])stream\r?\n.*?endstream", re.DOTALL)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -85,28 +122,90 @@ def _local_headers_have_ofd_xml(data):
 
 
 def pdf_has_active_content(stream) -> bool:
-    """True when the PDF carries JavaScript (/JS, /JavaScript) or a /Launch action anywhere.
+    """True when the PDF carries anything of PDF_FINDINGS (see :func:`pdf_active_content`)."""
+    return pdf_active_content(stream) is not None
 
-    Two independent looks: a scan of the raw bytes for the names (with #xx escapes decoded), and a walk
-    of every object reachable from the trailer after pypdf has parsed the file, which also sees inside
-    compressed object streams. Raises ValueError for a PDF that cannot be parsed or is password-protected.
+
+def pdf_active_content(stream) -> str | None:
+    """The first of PDF_FINDINGS that the PDF carries, or None.
+
+    Raises PdfEncrypted for an encrypted PDF (``open_password`` says whether it needs a password to open:
+    its strings and streams, object streams included, cannot be read, so it cannot be checked) and
+    PdfUnreadable (a ValueError) for one that cannot be parsed.
+
+    Two independent looks: (1) pypdf parses the file (``strict=False``) and every object of every revision is
+    looked at — each object the cross-reference tables list (object streams included) and everything reachable
+    from the trailer, resolving indirect objects; an earlier revision (the file up to an earlier
+    ``startxref … %%EOF``) is parsed too, for the objects a later update replaced. (2) A scan of the raw bytes
+    outside stream bodies, with #xx name escapes decoded, plus the inflated contents of every object stream.
     """
     stream.seek(0)
     data = stream.read()
     stream.seek(0)
-    # Stream bodies are left out of the raw scan: in compressed or image data "/JS" turns up by chance
-    # about once per 20 MB. What a compressed object stream hides, the parsed walk below sees.
-    if _raw_has_active_name(_PDF_STREAM_BODY.sub(b"stream endstream", data)):
-        return True
     try:
-        return _parsed_has_active_content(stream)
+        reader = _open_pdf(io.BytesIO(data))
+        # Stream bodies are left out of the raw scan: in compressed or image data "/JS" turns up by chance
+        # about once per 20 MB. What a compressed object stream hides, the inflation and the parser see.
+        finding = _raw_finding(without_stream_bodies(data)) or _object_stream_finding(data)
+        return finding or _parsed_finding(reader, data)
     finally:
         stream.seek(0)
 
 
+def without_stream_bodies(data):
+    """``data`` with every ``stream`` … ``endstream`` body replaced by nothing (the keyword ``stream`` not
+    preceded by a letter and followed by LF or CR LF). A find() loop: a regex over 20 MB took 0.4 s."""
+    parts, position, search = [], 0, 0
+    while (start := data.find(b"stream", search)) >= 0:
+        after = start + 6
+        if data[start - 1 : start].isalpha() if start else False:
+            search = after
+            continue
+        if data[after : after + 1] == b"\n":
+            body = after + 1
+        elif data[after : after + 2] == b"\r\n":
+            body = after + 2
+        else:
+            search = after
+            continue
+        end = data.find(b"endstream", body)
+        if end < 0:
+            break
+        parts += [data[position:start], b"stream endstream"]
+        position = search = end + 9
+    parts.append(data[position:])
+    return b"".join(parts)
+
+
 def _raw_has_active_name(data):
+    return _raw_finding(data) is not None
+
+
+def _raw_finding(data):
     decoded = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    return _PDF_ACTIVE.search(decoded) is not None
+    match = _PDF_RAW.search(decoded)
+    return match.lastgroup if match else None
+
+
+def _object_stream_finding(data):
+    inflated = 0
+    for match in _PDF_OBJECT_STREAM.finditer(data):
+        start = data.find(b"stream", match.end())
+        end = data.find(b"endstream", start + 6) if start >= 0 else -1
+        if end < 0:
+            continue
+        body = data[start + 6 : end].lstrip(b"\r\n")
+        try:
+            content = zlib.decompressobj().decompress(body, MAX_PDF_INFLATED_BYTES - inflated + 1)
+        except zlib.error:
+            continue  # not deflated (or broken): the parser decides
+        inflated += len(content)
+        if inflated > MAX_PDF_INFLATED_BYTES:
+            raise PdfUnreadable("object streams too large")
+        finding = _raw_finding(content)
+        if finding:
+            return finding
+    return None
 
 
 class PdfUnreadable(ValueError):
@@ -114,51 +213,168 @@ class PdfUnreadable(ValueError):
 
 
 class PdfEncrypted(ValueError):
-    pass
+    def __init__(self, *args, open_password=True):
+        super().__init__(*args)
+        self.open_password = open_password
 
 
-def _parsed_has_active_content(stream):
+def _open_pdf(stream):
     import logging
 
     from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(stream, strict=False)
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except Exception as exc:  # noqa: BLE001 - any failure to decrypt means we cannot inspect it
-                raise PdfEncrypted from exc
-            if not opened:
-                raise PdfEncrypted
-        stack = [reader.trailer]
-        seen = set()
-        visited = 0
-        while stack:
-            obj = stack.pop()
-            if isinstance(obj, IndirectObject):
-                key = (obj.idnum, obj.generation)
-                if key in seen:
-                    continue
-                seen.add(key)
-                obj = obj.get_object()
-            visited += 1
-            if visited > MAX_PDF_OBJECTS:
-                raise PdfUnreadable("too many objects")
-            if isinstance(obj, DictionaryObject):
-                for name, value in obj.items():
-                    if name in ("/JS", "/JavaScript", "/Launch"):
-                        return True
-                    if name == "/S" and value in ("/JavaScript", "/Launch"):
-                        return True
-                    if isinstance(value, (IndirectObject, DictionaryObject, ArrayObject)):
-                        stack.append(value)
-            elif isinstance(obj, ArrayObject):
-                stack.extend(v for v in obj if isinstance(v, (IndirectObject, DictionaryObject, ArrayObject)))
-    except (PdfEncrypted, PdfUnreadable):
+        encrypted = reader.is_encrypted
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on broken files
+        raise PdfUnreadable(str(exc)) from exc
+    if encrypted:
+        try:
+            opens_without_password = bool(reader.decrypt(""))
+        except Exception:  # noqa: BLE001 - e.g. AES without a crypto provider: it cannot be read either way
+            opens_without_password = True
+        raise PdfEncrypted(open_password=not opens_without_password)
+    return reader
+
+
+def _revisions(reader, data):
+    """The parsed file, then each earlier revision that pypdf can parse on its own (newest first)."""
+    from pypdf import PdfReader
+
+    yield reader
+    ends = [m.end() for m in _PDF_REVISION_END.finditer(data)]
+    for end in reversed(ends[:-1]):  # the last one ends the file itself
+        try:
+            yield PdfReader(io.BytesIO(data[:end]), strict=False)
+        except Exception:  # noqa: BLE001, S112 - a fragment pypdf cannot parse: the byte scan looked at it
+            continue
+
+
+def _location(reader, idnum, generation):
+    """Where an object's bytes are in the file, so that a revision's unchanged objects are looked at once."""
+    offset = reader.xref.get(generation, {}).get(idnum)
+    if offset is not None:
+        return ("o", offset)
+    in_stream = reader.xref_objStm.get(idnum)
+    if in_stream is not None:
+        return ("s", reader.xref.get(0, {}).get(in_stream[0]), in_stream[0], in_stream[1])
+    return ("?", id(reader), idnum, generation)
+
+
+def _parsed_finding(reader, data):
+    from pypdf.generic import IndirectObject
+
+    seen_locations = set()
+    budget = [MAX_PDF_OBJECTS]
+    try:
+        for revision in _revisions(reader, data):
+            listed = [
+                IndirectObject(idnum, generation, revision)
+                for generation, table in revision.xref.items()
+                for idnum in table
+            ] + [IndirectObject(idnum, 0, revision) for idnum in revision.xref_objStm]
+            finding = _walk(revision, [revision.trailer, *listed], seen_locations, budget)
+            if finding:
+                return finding
+    except PdfUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on broken files
         raise PdfUnreadable(str(exc)) from exc
-    return False
+    return None
+
+
+_ACTION_FINDINGS = {
+    "/JavaScript": "javascript",
+    "/Launch": "launch",
+    "/SubmitForm": "submit_form",
+    "/ImportData": "import_data",
+    "/GoToR": "remote_goto",
+    "/GoToE": "remote_goto",
+    "/RichMediaExecute": "rich_media",
+}
+_KEY_FINDINGS = {
+    "/JS": "javascript",
+    "/JavaScript": "javascript",
+    "/Launch": "launch",
+    "/XFA": "xfa",
+    "/EmbeddedFiles": "embedded_file",
+    "/EF": "embedded_file",
+    "/RichMediaContent": "rich_media",
+    "/RichMediaSettings": "rich_media",
+}
+_SUBTYPE_FINDINGS = {"/FileAttachment": "embedded_file", "/RichMedia": "rich_media"}
+
+
+def _resolve(value):
+    from pypdf.generic import IndirectObject
+
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _walk(reader, stack, seen_locations, budget):
+    """Look at every object on ``stack`` and everything reachable from it; the first finding or None."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    containers = (IndirectObject, DictionaryObject, ArrayObject)
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            location = _location(reader, obj.idnum, obj.generation)
+            if location in seen_locations:
+                continue
+            seen_locations.add(location)
+            obj = obj.get_object()
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise PdfUnreadable("too many objects")
+        if isinstance(obj, DictionaryObject):
+            finding = _dictionary_finding(obj)
+            if finding:
+                return finding
+            stack.extend(v for v in obj.values() if isinstance(v, containers))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(v for v in obj if isinstance(v, containers))
+    return None
+
+
+def _dictionary_finding(obj):
+    for name, value in obj.items():
+        finding = _KEY_FINDINGS.get(name)
+        if finding:
+            return finding
+        if name == "/S":
+            finding = _ACTION_FINDINGS.get(_resolve(value))
+        elif name == "/Subtype":
+            finding = _SUBTYPE_FINDINGS.get(_resolve(value))
+        elif name == "/Type" and _resolve(value) == "/EmbeddedFile":
+            finding = "embedded_file"
+        elif name == "/OpenAction":
+            finding = _automatic_action_finding([value])
+        elif name == "/AA":
+            triggers = _resolve(value)
+            finding = _automatic_action_finding(list(triggers.values())) if hasattr(triggers, "values") else None
+        if finding:
+            return finding
+    return None
+
+
+def _automatic_action_finding(actions):
+    """Actions run without a click (/OpenAction, the /AA triggers) and the actions they chain with /Next:
+    a /URI among them opens a web address when the document, a page or a field is opened."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    seen = set()
+    while actions:
+        action = _resolve(actions.pop())
+        if id(action) in seen or len(seen) > 1000:
+            continue
+        seen.add(id(action))
+        if isinstance(action, ArrayObject):
+            actions.extend(action)
+        elif isinstance(action, DictionaryObject):
+            if _resolve(action.get("/S")) == "/URI":
+                return "uri_on_open"
+            if "/Next" in action:
+                actions.append(action["/Next"])
+    return None

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.material_samples import attach_demo_materials, ofd_bytes, pdf_bytes
+from applications.material_samples import attach_demo_materials, jpeg_bytes, ofd_bytes, pdf_bytes, png_bytes
 from applications.materials import detection, limits
 from applications.materials import services as material_services
 from applications.materials.checks import clean_filename, format_size
@@ -25,8 +25,8 @@ from core.errors import Conflict, DomainError, PermissionDeniedError
 from programmes.demo import ensure_categories
 from tests.factories import CallFactory
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
+JPEG = jpeg_bytes()  # real images: the checks decode them to the end (docs/materials.md)
+PNG = png_bytes()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 100 + b"This program cannot be run"
 
 
