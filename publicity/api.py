@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.throttling import AnonRateThrottle
 
+from applications.materials.limits import install_raw_filenames
 from core.errors import DomainError, PermissionDeniedError
 from programmes.models import Call
 from publicity import period, selectors, services
@@ -130,6 +131,7 @@ def objection_out(objection: Objection, *, staff: bool = False) -> dict:
     "匿名（无姓名或手机号）或不在公示期内的异议不予受理（422）。返回的 status_url 用于查询处理结果。",
 )
 def objection_lodge(request, publicity_id: int):
+    install_raw_filenames(request)  # evidence filenames checked as sent (docs/materials.md)
     publicity = selectors.publicity_for_public(publicity_id)
     data = request.POST
     objection = services.lodge_objection(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from applications.materials.limits import install_raw_filenames
 from core.errors import DomainError
 from evaluation.selectors import proposed_selection
 from programmes.models import Call
@@ -93,6 +94,7 @@ def publicity_page(request, pk):
 @csrf_exempt
 @require_POST
 def objection_submit(request, pk):
+    install_raw_filenames(request)  # evidence filenames checked as sent (docs/materials.md)
     publicity = selectors.publicity_for_public(pk)
     form = {k: request.POST.get(k, "") for k in ("application", "name", "mobile", "grounds")}
     if not _throttle.allow_request(request):

@@ -287,6 +287,11 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "shenbao@localhost")
 # A class with send(mobile, text) (notifications/sms.py); the default logs one line instead of sending.
 SMS_BACKEND = env("SMS_BACKEND", "notifications.sms.LoggingBackend")
+# Virus scan of every upload (applications/materials/scan.py): a class with scan(fileobj) -> None | name found;
+# unset = clamd over CLAMD_SOCKET (its unix socket) when that is set, otherwise no scan.
+VIRUS_SCAN_BACKEND = env("VIRUS_SCAN_BACKEND", "")
+CLAMD_SOCKET = env("CLAMD_SOCKET", "")
+CLAMD_TIMEOUT = envint("CLAMD_TIMEOUT", 30)  # seconds for one file's scan; past it the upload is refused (retry)
 
 API_TOKEN_TTL = timedelta(hours=envint("API_TOKEN_TTL_HOURS", 12))
 ELIGIBILITY_RATE_LIMIT = env("ELIGIBILITY_RATE_LIMIT", "120/m")  # public POST /api/v1/eligibility/check, per IP
