@@ -4,7 +4,7 @@ and whether a panel may be redrawn (nobody has declared or scored) and who was t
 from __future__ import annotations
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from evaluation.models import Assignment, Panel
 from evaluation.selectors import experts_list
@@ -22,7 +22,11 @@ def panel_redraw_refusal(panel: Panel) -> str | None:
     or None while every assignment still waits for its declaration."""
     acted = panel.assignments.exclude(state=Assignment.State.ASSIGNED, declared_at__isnull=True).count()
     if acted:
-        return _("已有 %(n)s 项评审任务作出声明或评分，不能重新抽取。") % {"n": acted}
+        return ngettext(
+            "已有 %(n)s 项评审任务作出声明或评分，不能重新抽取。",
+            "已有 %(n)s 项评审任务作出声明或评分，不能重新抽取。",
+            acted,
+        ) % {"n": acted}
     return None
 
 
