@@ -6,7 +6,8 @@ Handlers only parse, call one service or selector and shape the answer. Objects 
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from pydantic import WithJsonSchema
 
 from applications import forms, listing, selectors, services, workflow
 from applications.materials.selectors import materials_missing, materials_visible_to
+from applications.models import Application
 from applications.pdf_cache import get_or_render_pdf
 from core.api_errors import json_response
 from core.errors import DomainError
@@ -121,6 +124,26 @@ def form_schema(request, call_id: int, code: str):
     return schema
 
 
+def choice_pattern(codes, *, many=False, strip=True):
+    """The pattern of a filter parameter that takes one of `codes` (or several, comma-separated), or nothing:
+    the OpenAPI document then says which values the list accepts (listing.parse_query answers 422 to others)."""
+    space = r"\s*" if strip else ""
+    item = space + "(" + "|".join(re.escape(c) for c in sorted(codes)) + ")?" + space
+    return f"^{item}(,{item})*$" if many else f"^{item}$"
+
+
+def documented_as(json_schema, python_type=str):
+    """A parameter type whose OpenAPI schema says what the handler accepts; the handler still validates it
+    (with its own Chinese messages), the schema is documentation only."""
+    return Annotated[python_type, WithJsonSchema(json_schema)]
+
+
+StatusParam = documented_as({"type": "string", "pattern": choice_pattern(Application.Status.values, many=True)})
+FlagParam = documented_as({"type": "string", "pattern": choice_pattern([listing.FLAG_ANY, *listing.FLAG_KINDS.codes])})
+SortParam = documented_as({"type": "string", "pattern": choice_pattern(listing.SORTS, strip=False)})
+PageParam = documented_as({"type": "integer", "minimum": 1}, int | None)
+
+
 def page_out(request, page, query, row):
     """One page of a list: {"count", "page", "page_size", "next", "previous", "results"}; next/previous are
     this endpoint's URL with every filter kept (null at the ends)."""
@@ -143,14 +166,14 @@ def page_out(request, page, query, row):
 )
 def list_applications(
     request,
-    status: str = "",
+    status: StatusParam = "",
     region: str = "",
     category: str = "",
-    flag: str = "",
+    flag: FlagParam = "",
     q: str = "",
-    sort: str = "",
-    page: int | None = None,
-    page_size: int | None = None,
+    sort: SortParam = "",
+    page: PageParam = None,
+    page_size: PageParam = None,
 ):
     query = listing.parse_query(request.GET, strict=True)
     visible = selectors.applications_visible_to(request.user)
@@ -158,7 +181,7 @@ def list_applications(
     return page_out(request, result, query, application_summary)
 
 
-@router.post("/applications", summary="新建申报书（草稿）")
+@router.post("/applications", response={201: dict}, summary="新建申报书（草稿）")
 def create_application(request, payload: CreateIn):
     call = calls_public().filter(pk=payload.call).first()
     if call is None:

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api import ErrorsOut
+from applications.api import documented_as
 from applications.verification import invalid_digest_message, normalise_digest, not_found_message, verification_for
 from core.errors import DomainError
 
@@ -46,6 +47,10 @@ _DESCRIPTION = (
 )
 
 
+# Documented as the 64 hex digits (any case; spaces are dropped) that normalise_digest accepts: 422 otherwise.
+DigestParam = documented_as({"type": "string", "pattern": r"^\s*([0-9a-fA-F]\s*){64}$"})
+
+
 @router.get(
     "/verify/{digest}",
     auth=None,
@@ -53,7 +58,7 @@ _DESCRIPTION = (
     summary="核验申请书（按快照摘要，公开）",
     description=_DESCRIPTION,
 )
-def verify(request, digest: str):
+def verify(request, digest: DigestParam):
     normalised = normalise_digest(digest)
     if normalised is None:
         raise DomainError(invalid_digest_message(), field="digest")

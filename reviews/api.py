@@ -10,11 +10,23 @@ from ninja import Router, Schema
 
 from applications import selectors as application_selectors
 from applications import workflow
-from applications.api import application_out, application_summary, page_out
+from applications.api import (
+    FlagParam,
+    PageParam,
+    SortParam,
+    StatusParam,
+    application_out,
+    application_summary,
+    choice_pattern,
+    documented_as,
+    page_out,
+)
 from applications.rules import allowed
+from programmes.vocabulary import BUREAUS
 from reviews import queue, selectors, services
 
 router = Router(tags=["reviews"])
+OwesParam = documented_as({"type": "string", "pattern": choice_pattern(BUREAUS.codes)})
 
 
 class TransitionIn(Schema):
@@ -97,15 +109,15 @@ def queue_row_out(application):
 )
 def review_queue(
     request,
-    status: str = "",
+    status: StatusParam = "",
     region: str = "",
     category: str = "",
-    flag: str = "",
-    owes: str = "",
+    flag: FlagParam = "",
+    owes: OwesParam = "",
     q: str = "",
-    sort: str = "",
-    page: int | None = None,
-    page_size: int | None = None,
+    sort: SortParam = "",
+    page: PageParam = None,
+    page_size: PageParam = None,
 ):
     if not allowed(request.user, "reviews.view_queue"):
         raise PermissionDenied("只有县区审核人员和市级管理员可以查看审核列表。")
