@@ -80,6 +80,7 @@ def setup_django(*, migrate=True, client=False, debug=None):
         settings.DEBUG = debug
     if migrate:
         call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the database cache, when that is the configured one
 
 
 def analyze():
