@@ -5,19 +5,20 @@ The body's shape is `enterprises.payload_schema` (the pydantic models the OpenAP
 name, whether it is required, its label and its allowed codes are read from there, so the parser accepts
 exactly the declared fields (tests/enterprises/test_payload_schema.py checks the values field by field).
 Money and shares accept JSON numbers or decimal strings and become Decimal (the body is parsed with
-`parse_float=Decimal`, so 500000.01 is never a binary float).
+`core.jsonsafe.loads(decimal=True)`, so 500000.01 is never a binary float).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import get_args
 
 from django.utils.text import format_lazy
 
+from core import jsonsafe
 from enterprises import eligibility as el
 from enterprises import payload_schema as S
 from enterprises.i18n import gettext_fast as _
@@ -396,11 +397,28 @@ def parse(
         return _parse(body, default_reference_date, county_units)
 
 
+def _declared_field(path):
+    """A refused place named like every other problem: the declared field holding it (``enterprise.employees``
+    for ``enterprise.employees.0`` or a key inside it), or None for the body itself."""
+    model, kept = S.EligibilityIn, []
+    for part in (path or "").split("."):
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            break
+        kept.append(part)
+        annotation = fields[part].annotation
+        model = next((a for a in (annotation, *get_args(annotation)) if hasattr(a, "model_fields")), None)
+    return ".".join(kept) or None
+
+
 def _parse(body, default_reference_date, units):
     problems = Problems()
     try:
-        data = json.loads(body or b"", parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
+        # The API's one JSON reader (core.jsonsafe): NaN, 1e400, NUL, lone surrogates and deep nesting are refused.
+        data = jsonsafe.loads(body or b"", decimal=True)
+    except jsonsafe.UnsafeInput as exc:
+        return None, [{**e, "field": _declared_field(e["field"])} for e in exc.errors]
+    except jsonsafe.InvalidJSON:
         problems.add(None, _("请求体不是有效的 JSON。"))
         return None, problems.errors
     if not isinstance(data, dict):
@@ -419,12 +437,17 @@ def _parse(body, default_reference_date, units):
     enterprise_obj = _object(_get(data, m, "enterprise", "", problems), "enterprise", problems)
     enterprise = _enterprise(enterprise_obj, problems, reference_date, units) if enterprise_obj is not None else None
     blocks = {}
-    if category in S.BLOCKS:
-        # The category's block is required; the other category's block, if sent, is not read.
-        key, model = S.BLOCKS[category]
-        obj = _object(_get(data, m, key, "", problems, required=True), key, problems)
+    for code, (key, model) in S.BLOCKS.items():
+        # The category's block is required; the other category's block may be left out, but when sent it is
+        # checked like any other part of the body (the schema describes it), and then not used.
+        value = _get(data, m, key, "", problems, required=code == category)
+        if value is _MISSING:
+            continue
+        obj = _object(value, key, problems)
         reader = _demonstration if model is S.DemonstrationIn else _new_product
-        blocks[key] = reader(obj, problems) if obj is not None else None
+        block = reader(obj, problems) if obj is not None else None
+        if code == category:
+            blocks[key] = block
     if problems.errors:
         return None, problems.errors
     return Parsed(category, reference_date, enterprise, blocks.get("demonstration"), blocks.get("new_product")), []

@@ -30,6 +30,7 @@ from reviews.api import router as reviews_router
 from reviews.api_batches import router as batches_router
 from reviews.api_detail import router as reviews_detail_router
 from reviews.seals.api import router as seals_router
+from shenbao.api_input import INPUT_HANDLERS, SafeParser
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -40,6 +41,7 @@ class UnicodeJSONRenderer(JSONRenderer):
 api = NinjaAPI(
     auth=API_AUTH,
     renderer=UnicodeJSONRenderer(),
+    parser=SafeParser(),  # JSON the database can hold, or 422 naming the field (shenbao/api_input.py)
     title="Shenbao 申报 API",
     version="1",
     description="扬州市“互联网+小微企业”项目申报系统接口。认证：POST /api/v1/auth/token 取得令牌，"
@@ -93,7 +95,14 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc.__cause__, DomainError):  # the body parser's refusal, wrapped by ninja (shenbao/api_input.py)
+        return on_domain_error(request, exc.__cause__)
     return errors_response(request, [{"field": None, "message": str(exc)}], status=exc.status_code)
+
+
+# Bodies Django cannot parse (too large, a malformed multipart body): 413 / 400 with the error body.
+for _exc_class, _handler in INPUT_HANDLERS.items():
+    api.add_exception_handler(_exc_class, _handler)
 
 
 # The project mounts every app's router; no app module imports this one (no import cycle).

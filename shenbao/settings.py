@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivateNoStoreMiddleware",  # Cache-Control: private, no-store for the signed-in and tokens
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.hostile.HostileInputMiddleware",  # NUL / lone surrogates in a post or query: 422 / 400; body limits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout response.

@@ -109,7 +109,7 @@
         lastSent = null;
         setStatus("offline", "", gettext("登录已超时，内容已暂存在本机。请{link}重新登录{end}，登录后回到本页会继续保存。")
           .replace("{link}", '<a href="' + form.dataset.loginUrl + '">').replace("{end}", "</a>"));
-      } else if (status === 422) {
+      } else if (status === 422 || status === 413) {  // 413: the post is over the size limit (core.hostile)
         setStatus("error", gettext("未保存：") + ((data.errors && data.errors[0] && data.errors[0].message) || gettext("内容格式有误。")));
         showErrors(data.errors);
       } else {
