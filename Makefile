@@ -14,7 +14,8 @@ export DJANGO_SETTINGS_MODULE := shenbao.settings
 
 # Runtime only (requirements.lock); the development tools (requirements-dev.lock) come with setup-dev.
 setup: $(VENV)/.installed-runtime static/vendor/htmx.min.js static/vendor/echarts.min.js var/fonts/.built
-setup-dev: setup $(VENV)/.installed-dev
+# node_modules also holds axe-core, which the accessibility browser test injects (never served by the app).
+setup-dev: setup $(VENV)/.installed-dev node_modules/.package-lock.json
 
 # System packages the PDFs and browser tests need (Debian). Installed only when missing and when
 # we may (root); otherwise say what is missing instead of failing later in a confusing way.
