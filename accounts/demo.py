@@ -1,9 +1,19 @@
 """Demo organisations and users. Loaded only by `manage.py load_demo`, never in production."""
 
+import base64
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.models import Organisation, Region, User
 from accounts.regions import ensure_regions
+from accounts.two_factor import requires_two_factor
 
 DEMO_PASSWORD = "Shenbao-demo-2018"
+# Every demo staff account's second factor (accounts/two_factor.py) has this published secret: add it once to an
+# authenticator app (base32, time-based, 30 s, 6 digits) and it shows the code for all of them. The demo loader
+# refuses production, so the secret exists only in demo databases.
+DEMO_TOTP_SECRET = "SHENBAODEMOTOTPA"
+DEMO_TOTP_KEY = base64.b32decode(DEMO_TOTP_SECRET).hex()
 
 DEMO_ENTERPRISES = {
     "demo_enterprise": ("扬州邗江数智机械有限公司", "321003"),
@@ -41,7 +51,16 @@ def _user(username, *, display_name, role, organisation, superuser=False):
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    demo_device(user)
     return user
+
+
+def demo_device(user):
+    """A staff account gets the demo's confirmed TOTP device (once); an enterprise none."""
+    if requires_two_factor(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(
+            user=user, name="演示身份验证器", key=DEMO_TOTP_KEY, step=30, digits=6, confirmed=True
+        )
 
 
 def load():

@@ -104,6 +104,12 @@ class User(AbstractUser):
     def region(self):
         return self.organisation.region if self.organisation_id else None
 
+    def check_password(self, raw_password):
+        # Remembered on this object: a login whose password was checked leaves a staff session waiting for the
+        # second factor (accounts/two_factor.py), whichever view authenticated it.
+        self.password_checked = super().check_password(raw_password)
+        return self.password_checked
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once."""

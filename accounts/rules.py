@@ -38,3 +38,7 @@ def is_system_admin(user):
 is_county_reviewer = is_county_industry | is_county_finance
 
 rules.add_perm("accounts.view_dashboard", rules.is_authenticated)
+
+# Staff accounts (county, city, expert, administrator) sign in with a second factor (accounts/two_factor.py);
+# enterprises are not asked.
+is_staff_account = is_county_reviewer | is_city_officer | is_expert | is_system_admin

@@ -1,19 +1,30 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
+from accounts import two_factor
 from accounts.forms import LoginForm
 from accounts.models import User
 from accounts.selectors import home_url_name
 
 
 class LoginView(auth_views.LoginView):
+    """Step one: username (or mobile) and password. A staff account goes on to its code (or to enrol a device,
+    accounts/views_two_factor.py); until then its session reaches nothing else (accounts/middleware.py)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if two_factor.session_requires_two_factor(self.request):
+            return redirect_to_login(self.get_success_url(), login_url=reverse("accounts:otp"))
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -5,7 +5,7 @@ Loaded after accounts.demo and reviews.demo; idempotent."""
 
 from __future__ import annotations
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD, demo_device
 from accounts.models import Organisation, User
 from enterprises.uscc import with_check_character
 from evaluation.models import Expert
@@ -37,6 +37,7 @@ def load():
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        demo_device(user)  # the demo's second factor, as every demo staff account's
         experts[username], _ = Expert.objects.get_or_create(
             user=user,
             defaults={

@@ -109,6 +109,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    # the staff login's second factor (accounts/two_factor.py): TOTP devices and recovery codes
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "shenbao",
     "accounts",
@@ -136,8 +140,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # whether the session passed the second factor (user.is_verified())
     "core.middleware.PrivateNoStoreMiddleware",  # Cache-Control: private, no-store for the signed-in and tokens
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",  # staff: the code before anything else; 30 idle minutes
     "core.hostile.HostileInputMiddleware",  # NUL / lone surrogates in a post or query: 422 / 400; body limits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -209,6 +215,7 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 # Lockout after repeated failures, for the page login and the API token endpoint alike.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+OTP_TOTP_ISSUER = "扬州申报系统"  # the name authenticator apps show beside the staff account (accounts/two_factor.py)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Lock per account, not per IP: a whole county bureau often sits behind one NAT address, and an IP

@@ -9,7 +9,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Organisation, Region, User
 from accounts.regions import ensure_regions
+from accounts.two_factor import requires_two_factor
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory, bureau
+from tests.otp import otp_code
 
 
 def pytest_collection_modifyitems(items):
@@ -69,9 +71,10 @@ def api_token(client):
     """Log a user in through the API and return the bearer header for them."""
 
     def issue(user, password=PASSWORD):
-        response = client.post(
-            "/api/v1/auth/token", {"username": user.username, "password": password}, content_type="application/json"
-        )
+        body = {"username": user.username, "password": password}
+        if requires_two_factor(user):  # staff send their second factor too (accounts/two_factor.py)
+            body["otp"] = otp_code(user)
+        response = client.post("/api/v1/auth/token", body, content_type="application/json")
         assert response.status_code == 200, response.content
         return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
 

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from tests.otp import otp_code
 
 TOKEN = "/api/v1/auth/token"
 
@@ -13,7 +14,8 @@ def post_json(client, url, data, **extra):
 
 
 def test_token_then_me_then_logout(client, cast):
-    response = post_json(client, TOKEN, {"username": "hj_ind", "password": cast.password})
+    otp = otp_code(cast.hanjiang_industry)  # staff send their second factor (tests/accounts/test_two_factor.py)
+    response = post_json(client, TOKEN, {"username": "hj_ind", "password": cast.password, "otp": otp})
     assert response.status_code == 200
     body = response.json()
     assert set(body) >= {"token", "expires_at"}

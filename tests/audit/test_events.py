@@ -9,6 +9,7 @@ from enterprises.models import EnterpriseProfile
 from enterprises.services import enterprise_register, profile_save
 from programmes.models import Notice
 from tests.factories import ALL_DECLARATIONS, PROFILE_DATA, NoticeFactory
+from tests.otp import otp_code
 
 USCC = "91321003MA1MDM1A2R"
 PROFILE = PROFILE_DATA
@@ -120,7 +121,7 @@ def test_refused_notice_edit_records_nothing(client, cast):
 def test_token_issue_and_revoke_are_recorded(client, cast):
     response = client.post(
         "/api/v1/auth/token",
-        {"username": "hj_ind", "password": cast.password},
+        {"username": "hj_ind", "password": cast.password, "otp": otp_code(cast.hanjiang_industry)},
         content_type="application/json",
         REMOTE_ADDR="10.0.0.7",
     )

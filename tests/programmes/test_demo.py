@@ -4,10 +4,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.demo import DEMO_TOTP_KEY, DEMO_TOTP_SECRET
 from accounts.models import User
 from programmes.models import Call, MaterialItem, Notice
 from programmes.seed import NOTICE_2018
+
+
+def demo_otp():
+    """The code of the demo's published TOTP secret now (every demo staff account has it; enterprises send none)."""
+    return f"{TOTP(bytes.fromhex(DEMO_TOTP_KEY)).token():06d}"
+
 
 SH = ZoneInfo("Asia/Shanghai")
 DEMO_USERNAMES = {
@@ -89,11 +98,27 @@ def test_refused_in_production(db, settings):
     assert not User.objects.filter(username="demo_enterprise").exists()
 
 
+def test_every_demo_staff_account_has_the_published_totp_secret(demo):
+    import base64
+
+    assert base64.b32decode(DEMO_TOTP_SECRET).hex() == DEMO_TOTP_KEY
+    devices = TOTPDevice.objects.filter(confirmed=True).select_related("user")
+    by_user = {d.user.username: d for d in devices}
+    staff = User.objects.exclude(role=User.Role.ENTERPRISE)
+    assert staff.count() >= 12  # bureaus, city, experts 1…12, admin
+    for user in staff:
+        assert by_user[user.username].key == DEMO_TOTP_KEY, user.username
+        assert (by_user[user.username].step, by_user[user.username].digits) == (30, 6)
+    assert not User.objects.filter(role=User.Role.ENTERPRISE, username__in=by_user).exists()
+    call_command("load_demo")  # again: still one device each
+    assert TOTPDevice.objects.count() == len(by_user)
+
+
 def test_every_demo_account_gets_an_api_token(client, demo):
     for username in sorted(DEMO_USERNAMES):
         response = client.post(
             "/api/v1/auth/token",
-            {"username": username, "password": "Shenbao-demo-2018"},
+            {"username": username, "password": "Shenbao-demo-2018", "otp": demo_otp()},
             content_type="application/json",
         )
         assert response.status_code == 200, username

@@ -24,4 +24,9 @@ class Command(BaseCommand):
             applications_demo.load()
             reviews_demo.load()
             evaluation_demo.load()
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账户密码：Shenbao-demo-2018"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示数据已就绪。演示账户密码：{accounts_demo.DEMO_PASSWORD}；"
+                f"审核、评审和管理账户的两步验证密钥（TOTP，base32）：{accounts_demo.DEMO_TOTP_SECRET}"
+            )
+        )
