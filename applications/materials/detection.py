@@ -62,8 +62,10 @@ _PDF_RAW = re.compile(
 # and looks inside too, up to this many bytes in all.
 _PDF_OBJECT_STREAM = re.compile(rb"/Type\s*/Obj(?:S|#53)tm" + _END)
 MAX_PDF_INFLATED_BYTES = 64 * 1024 * 1024
-# Each revision of an incrementally updated PDF ends with startxref and %%EOF.
+# Each revision of an incrementally updated PDF ends with startxref and %%EOF. A file saved or signed a few
+# times has a handful; one with more than this many is refused rather than parsed that many times.
 _PDF_REVISION_END = re.compile(rb"startxref\s+\d+\s*%%EOF")
+MAX_PDF_REVISIONS = 50
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
@@ -244,6 +246,8 @@ def _revisions(reader, data):
 
     yield reader
     ends = [m.end() for m in _PDF_REVISION_END.finditer(data)]
+    if len(ends) > MAX_PDF_REVISIONS:
+        raise PdfUnreadable("too many revisions")
     for end in reversed(ends[:-1]):  # the last one ends the file itself
         try:
             yield PdfReader(io.BytesIO(data[:end]), strict=False)
@@ -268,13 +272,20 @@ def _parsed_finding(reader, data):
     seen_locations = set()
     budget = [MAX_PDF_OBJECTS]
     try:
-        for revision in _revisions(reader, data):
+        for number, revision in enumerate(_revisions(reader, data)):
+            # What the file shows (the newest revision, from its trailer) must parse; an object only listed, or
+            # of an earlier revision, that pypdf cannot parse is left to the byte scan.
+            if number == 0:
+                finding = _walk(revision, [revision.trailer], seen_locations, budget, tolerant=False)
+                if finding:
+                    return finding
             listed = [
                 IndirectObject(idnum, generation, revision)
                 for generation, table in revision.xref.items()
+                if generation != 65535
                 for idnum in table
             ] + [IndirectObject(idnum, 0, revision) for idnum in revision.xref_objStm]
-            finding = _walk(revision, [revision.trailer, *listed], seen_locations, budget)
+            finding = _walk(revision, [revision.trailer, *listed], seen_locations, budget, tolerant=True)
             if finding:
                 return finding
     except PdfUnreadable:
@@ -312,8 +323,9 @@ def _resolve(value):
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 
-def _walk(reader, stack, seen_locations, budget):
-    """Look at every object on ``stack`` and everything reachable from it; the first finding or None."""
+def _walk(reader, stack, seen_locations, budget, *, tolerant):
+    """Look at every object on ``stack`` and everything reachable from it; the first finding or None.
+    ``tolerant``: an object that cannot be parsed is skipped instead of making the file unreadable."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
     containers = (IndirectObject, DictionaryObject, ArrayObject)
@@ -324,7 +336,12 @@ def _walk(reader, stack, seen_locations, budget):
             if location in seen_locations:
                 continue
             seen_locations.add(location)
-            obj = obj.get_object()
+            try:
+                obj = obj.get_object()
+            except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors on broken objects
+                if not tolerant:
+                    raise
+                continue
         budget[0] -= 1
         if budget[0] < 0:
             raise PdfUnreadable("too many objects")

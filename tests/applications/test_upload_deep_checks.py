@@ -220,6 +220,12 @@ def test_javascript_of_an_earlier_revision_is_found_after_an_update_removed_it()
     assert detection._parsed_finding(detection._open_pdf(io.BytesIO(data)), data) == "javascript"
 
 
+def test_a_pdf_with_too_many_revisions_is_refused_rather_than_parsed_that_often():
+    data = pdf_bytes("many") + b"startxref\n9\n%%EOF\n" * (detection.MAX_PDF_REVISIONS + 1)
+    with pytest.raises(detection.PdfUnreadable):
+        pdf_active_content(io.BytesIO(data))
+
+
 def test_ordinary_links_and_forms_pass():
     assert pdf_active_content(io.BytesIO(pdf_with_link())) is None
     assert pdf_active_content(io.BytesIO(pdf_bytes("C:/JS/报告 /EmbeddedFiles notes /XFA plan"))) is None
