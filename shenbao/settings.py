@@ -74,6 +74,9 @@ PRODUCTION = SHENBAO_ENV == "production"
 
 # Off unless asked for (`make dev`): a debug page lists every URL pattern and setting to whoever opens it.
 DEBUG = envbool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    # Django's (and django-ninja's) debug answers show tracebacks and settings to whoever sent the request.
+    raise ImproperlyConfigured("DEBUG must be off in production (its error pages show tracebacks)")
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:

@@ -20,6 +20,7 @@ from tests.applications.core_helpers import draft, make_call, make_profile
 from tests.enterprises.test_api import GOOD as ELIGIBLE
 from tests.publicity.helpers import published
 from tests.reviews.helpers import submitted
+from tests.shenbao.test_settings import PRODUCTION, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +234,12 @@ def test_a_1000_character_file_name_on_the_page_is_a_400_page_in_chinese(enterpr
     url = reverse("applications:material_upload", args=[application.pk])
     response = enterprise.post(url, body, content_type=content_type)
     assert response.status_code == 400 and "文件名过长" in response.content.decode()
+
+
+# ----------------------------------------------------------------------------------------------- no tracebacks
+
+
+def test_production_refuses_to_start_with_debug(tmp_path):
+    """A debug answer (Django's or django-ninja's) shows the traceback: production never runs with DEBUG."""
+    result = run_manage("check", **PRODUCTION, DEBUG="1", SHENBAO_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0 and "DEBUG must be off in production" in result.stderr
