@@ -5,6 +5,7 @@ and through the page and the API, where a refused file leaves the draft and its 
 import html
 import io
 import os
+import socket
 import socketserver
 import struct
 import tempfile
@@ -532,7 +533,7 @@ def test_missing_socket_and_timeout_are_scan_errors(settings, tmp_path):
     settings.CLAMD_SOCKET = str(tmp_path / "missing.sock")
     with pytest.raises(scan.ScanUnavailable):
         scan.scan(io.BytesIO(pdf_bytes()))
-    listener = __import__("socket").socket(__import__("socket").AF_UNIX)
+    listener = socket.socket(socket.AF_UNIX)
     path = tempfile.mktemp(prefix="clamd-", dir="/tmp")  # noqa: S306 - bound at once below
     listener.bind(path)
     listener.listen(1)
