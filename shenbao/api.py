@@ -7,7 +7,6 @@ Error contract (clients rely on it):
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 
@@ -31,6 +30,7 @@ from reviews.api_batches import router as batches_router
 from reviews.api_detail import router as reviews_detail_router
 from reviews.seals.api import router as seals_router
 from shenbao.api_input import INPUT_HANDLERS, SafeParser
+from shenbao.openapi import ShenbaoNinjaAPI
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -38,7 +38,8 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# Its OpenAPI document adds every operation's error responses (shenbao/openapi.py).
+api = ShenbaoNinjaAPI(
     auth=API_AUTH,
     renderer=UnicodeJSONRenderer(),
     parser=SafeParser(),  # JSON the database can hold, or 422 naming the field (shenbao/api_input.py)

@@ -193,6 +193,11 @@ def test_undeclared_fields_are_refused_by_both(path):
     assert extra in parser_problems(body)
 
 
-def test_the_other_category_block_is_not_read():
+def test_the_other_category_block_is_checked_when_sent_and_then_not_used():
+    # The schema describes both blocks, so a block that is sent is held to it (schemathesis sends a wrong one).
     body = {**copy.deepcopy(DEMONSTRATION_BODY), "new_product": {"patents": "many"}}
-    assert parser_problems(body) == set()
+    assert "new_product.patents" in parser_problems(body)
+    assert "new_product.patents" in schema_problems(body)
+    assert parser_problems({**copy.deepcopy(DEMONSTRATION_BODY), "new_product": "none"}) == {"new_product"}
+    # Left out it is fine.
+    assert parser_problems(copy.deepcopy(DEMONSTRATION_BODY)) == set()
