@@ -38,25 +38,24 @@ PDF_FINDINGS = (
 # the value keeps ordinary text such as a path "C:/JS/file" in a title from matching.
 _END = rb"(?![A-Za-z0-9])"
 _VALUE = rb"\s*(?:<<|\[|\d+\s+\d+\s+R)"
+_PDF_RAW_PATTERNS = {
+    "javascript": [rb"/JS\s*[(<\d]", rb"/S\s*/JavaScript" + _END, rb"/JavaScript" + _VALUE],
+    "launch": [rb"/S\s*/Launch" + _END, rb"/Launch" + _VALUE],
+    "xfa": [rb"/XFA" + _VALUE],
+    "uri_on_open": [rb"/OpenAction\s*<<(?:(?!>>).){0,200}?/S\s*/URI" + _END],  # the direct form only
+    "submit_form": [rb"/S\s*/SubmitForm" + _END],
+    "import_data": [rb"/S\s*/ImportData" + _END],
+    "remote_goto": [rb"/S\s*/GoTo[RE]" + _END],
+    "embedded_file": [
+        rb"/EmbeddedFiles" + _VALUE,
+        rb"/EF" + _VALUE,
+        rb"/Subtype\s*/FileAttachment" + _END,
+        rb"/Type\s*/EmbeddedFile" + _END,
+    ],
+    "rich_media": [rb"/Subtype\s*/RichMedia" + _END, rb"/RichMedia(?:Content|Settings)" + _VALUE],
+}
 _PDF_RAW = re.compile(
-    rb"(?P<javascript>/JS\s*[(<\d]|/S\s*/JavaScript" + _END + rb"|/JavaScript" + _VALUE + rb")"
-    rb"|(?P<launch>/S\s*/Launch" + _END + rb"|/Launch" + _VALUE + rb")"
-    rb"|(?P<xfa>/XFA" + _VALUE + rb")"
-    rb"|(?P<uri_on_open>/OpenAction\s*<<(?:(?!>>).){0,200}?/S\s*/URI" + _END + rb")"
-    rb"|(?P<submit_form>/S\s*/SubmitForm" + _END + rb")"
-    rb"|(?P<import_data>/S\s*/ImportData" + _END + rb")"
-    rb"|(?P<remote_goto>/S\s*/GoTo[RE]" + _END + rb")"
-    rb"|(?P<embedded_file>/EmbeddedFiles"
-    + _VALUE
-    + rb"|/EF"
-    + _VALUE
-    + rb"|/Subtype\s*/FileAttachment"
-    + _END
-    + rb"|/Type\s*/EmbeddedFile"
-    + _END
-    + rb")"
-    rb"|(?P<rich_media>/Subtype\s*/RichMedia" + _END + rb"|/RichMedia(?:Content|Settings)" + _VALUE + rb")",
-    re.DOTALL,
+    b"|".join(b"(?P<%s>%s)" % (key.encode(), b"|".join(p)) for key, p in _PDF_RAW_PATTERNS.items()), re.DOTALL
 )
 # Object streams (/Type /ObjStm) hold compressed dictionaries: the byte scan inflates them (every revision's)
 # and looks inside too, up to this many bytes in all.
