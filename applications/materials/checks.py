@@ -254,14 +254,13 @@ def _check_image(fileobj, kind):
         return
     label = TYPES[kind][2]
     if problem.code == "too_many_pixels":
-        limit = MAX_IMAGE_PIXELS // 10_000
+        megapixels = {"megapixels": MAX_IMAGE_PIXELS // 1_000_000}
         if problem.params:
-            message = _("图片尺寸过大（%(width)d×%(height)d 像素），不得超过 %(limit)d 万像素，请缩小后再上传。") % {
-                **problem.params,
-                "limit": limit,
-            }
+            message = _(
+                "图片尺寸过大（%(width)d×%(height)d 像素），不得超过 %(megapixels)d 百万像素，请缩小后再上传。"
+            ) % {**problem.params, **megapixels}
         else:
-            message = _("图片尺寸过大，不得超过 %(limit)d 万像素，请缩小后再上传。") % {"limit": limit}
+            message = _("图片尺寸过大，不得超过 %(megapixels)d 百万像素，请缩小后再上传。") % megapixels
     elif problem.code == "trailing_markup":
         message = _("%(type)s 图片末尾附带了网页或脚本代码，出于安全原因不予接收，请重新导出图片后上传。") % {
             "type": label

@@ -596,6 +596,7 @@ REFUSALS = [
     ("licence.pdf", lambda: pdf_encrypted(""), "business_licence", "权限密码"),
     ("photo.png", lambda: png_bytes() + HTML, "results_evidence", "网页或脚本代码"),
     ("photo.jpg", lambda: b"\xff\xd8\xff\xe0" + HTML, "results_evidence", "已损坏或不完整"),
+    ("huge.png", lambda: png_declaring(9000, 9000), "results_evidence", "9000×9000 像素），不得超过 60 百万像素"),
     ("invoice.ofd", ofd_bomb, "results_evidence", "超过"),
     ("invoice.ofd", lambda: ofd_with([("../x.xml", "x")]), "results_evidence", "不安全的路径"),
     ("invoice.ofd", lambda: ofd_with([("Doc_0/Res/a.exe", "x")]), "results_evidence", "可执行程序"),
