@@ -1,6 +1,11 @@
-"""API authentication: bearer tokens (for clients) or the browser session (for htmx pages)."""
+"""API authentication: bearer tokens (for clients) or the browser session (for htmx pages).
 
-from ninja.security import HttpBearer, SessionAuth
+A request that presents `Authorization` is judged by its token alone: a revoked, expired or unknown token is 401
+on every method, never a fall-back to the session cookie (whose CSRF check made a POST 403 "CSRF check failed").
+"""
+
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from accounts.models import ApiToken
 
@@ -13,6 +18,16 @@ class TokenAuth(HttpBearer):
         request.user = row.user
         request.api_token = row
         return row.user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The signed-in browser's session, for requests that carry no Authorization header (the class keeps ninja's
+    name: it names the security scheme in the OpenAPI document)."""
+
+    def __call__(self, request):
+        if "HTTP_AUTHORIZATION" in request.META:
+            return None
+        return super().__call__(request)
 
 
 token_auth = TokenAuth()

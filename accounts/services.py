@@ -41,3 +41,20 @@ def api_token_revoke(*, token: ApiToken, actor: User, request: HttpRequest | Non
             request=request,
         )
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: str, request: HttpRequest | None = None) -> int:
+    """Revoke every live token of `user` (tokens follow the password: a changed or reset password ends them all);
+    one audit event when any was live. Returns how many were revoked."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if revoked:
+        audit_record(
+            action="auth.tokens_revoke_all",
+            obj=user,
+            organisation=user.organisation,
+            summary=_("%(user)s 的密码已更改，吊销其全部接口令牌") % {"user": user.username},
+            data={"token_user": user.pk, "count": revoked, "reason": reason},
+            request=request,
+        )
+    return revoked

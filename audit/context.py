@@ -1,13 +1,14 @@
 """The current request's client address, for events recorded by code that is not handed the request.
 
-The settings trust no proxy header for the client's address (axes reads REMOTE_ADDR only, and
-SECURE_PROXY_SSL_HEADER is about the scheme), so REMOTE_ADDR it is: behind a reverse proxy that is the proxy's
-address unless the proxy is configured to pass the client's.
+The address is `core.clientip.client_ip`'s, the one the lockout and the rate limits use: REMOTE_ADDR, or the
+client named in X-Forwarded-For when REMOTE_ADDR is one of our proxies (settings.TRUSTED_PROXIES).
 """
 
 import functools
 import ipaddress
 from contextvars import ContextVar
+
+from core.clientip import client_ip
 
 _current_ip: ContextVar[str | None] = ContextVar("audit_current_ip", default=None)
 
@@ -22,7 +23,7 @@ def normalised_ip(value) -> str | None:
 
 
 def request_ip(request) -> str | None:
-    return normalised_ip(request.META.get("REMOTE_ADDR", ""))
+    return normalised_ip(client_ip(request) or "")
 
 
 def current_ip() -> str | None:

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from ninja import Router, Schema
-from ninja.throttling import AnonRateThrottle
 
 from accounts.selectors import county_units
+from core.throttling import AddressRateThrottle
 from enterprises import eligibility as el
 from enterprises.payload import parse
 from enterprises.payload_schema import request_body_schema
@@ -25,7 +25,7 @@ router = Router(tags=["eligibility"])
 THRESHOLD_CACHE_SECONDS = 30
 
 
-class EligibilityThrottle(AnonRateThrottle):
+class EligibilityThrottle(AddressRateThrottle):
     """Per-IP limit for the public check; the rate is read from settings.ELIGIBILITY_RATE_LIMIT on each call."""
 
     scope = "eligibility"

@@ -13,10 +13,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.throttling import AnonRateThrottle
 
 from applications.materials.limits import install_raw_filenames
+from core.clientip import client_ip
 from core.errors import DomainError, PermissionDeniedError
+from core.throttling import AddressRateThrottle
 from programmes.models import Call
 from publicity import period, selectors, services
 from publicity.models import Objection
@@ -24,7 +25,7 @@ from publicity.models import Objection
 router = Router(tags=["publicity"])
 
 
-class ObjectionThrottle(AnonRateThrottle):
+class ObjectionThrottle(AddressRateThrottle):
     """Per-address limit of the public objection form (API and page): settings.PUBLICITY_OBJECTION_RATE_LIMIT,
     else the eligibility check's rate."""
 
@@ -141,7 +142,7 @@ def objection_lodge(request, publicity_id: int):
         mobile=data.get("mobile", ""),
         grounds=data.get("grounds", ""),
         files=request.FILES.getlist("files"),
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=client_ip(request),
     )
     return 201, {**objection_out(objection), "status_url": services.status_link(objection)}
 

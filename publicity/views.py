@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.materials.limits import install_raw_filenames
+from core.clientip import client_ip
 from core.errors import DomainError
 from evaluation.selectors import proposed_selection
 from programmes.models import Call
@@ -103,7 +104,7 @@ def objection_submit(request, pk):
         objection = services.lodge_objection(
             publicity=publicity,
             files=request.FILES.getlist("files"),
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             application_id=form["application"],
             name=form["name"],
             mobile=form["mobile"],

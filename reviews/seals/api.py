@@ -5,9 +5,9 @@ gives the same answer as the page /seals/verify/ and the command (reviews/seals/
 """
 
 from ninja import Router, Schema
-from ninja.throttling import AnonRateThrottle
 
 from accounts.api import ErrorsOut
+from core.throttling import AddressRateThrottle
 from reviews.seals.selectors import published_keys
 from reviews.seals.uploads import read_upload
 from reviews.seals.verify import verify_any
@@ -63,7 +63,7 @@ def seal_keys(request):
 @router.post(
     "/seals/verify",
     auth=None,
-    throttle=[AnonRateThrottle("60/m")],
+    throttle=[AddressRateThrottle("60/m")],
     response={200: VerificationOut, 422: ErrorsOut, 429: ErrorsOut},
     openapi_extra={
         "requestBody": {
