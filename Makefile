@@ -7,7 +7,9 @@ PORT ?= 8000
 # The address printed in PDFs (the verification QR code and link): this server, unless told otherwise.
 SITE_URL ?= http://127.0.0.1:$(PORT)
 # libreoffice-calc: one test converts the generated xlsx with LibreOffice to check the Chinese columns.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libreoffice-calc
+# nginx: tests/shenbao/test_deploy_configs.py checks deploy/nginx/shenbao.conf with `nginx -t` (no daemon is
+# started: see system-deps).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei poppler-utils libreoffice-calc nginx
 export DJANGO_SETTINGS_MODULE := shenbao.settings
 
 .PHONY: setup setup-dev system-deps run dev serve test test-sqlite test-postgres lint format lock bench clean messages
@@ -19,12 +21,17 @@ setup-dev: setup $(VENV)/.installed-dev node_modules/.package-lock.json
 
 # System packages the PDFs and browser tests need (Debian). Installed only when missing and when
 # we may (root); otherwise say what is missing instead of failing later in a confusing way.
+# Debian starts a service it installs (nginx on port 80): where no policy-rc.d forbids that already (container
+# images have one), one is put in place for the install and removed after, so nothing is started.
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system packages: $$missing"; \
+	    policy=/usr/sbin/policy-rc.d; own_policy=; \
+	    if [ ! -e $$policy ]; then printf '#!/bin/sh\nexit 101\n' >$$policy && chmod 755 $$policy && own_policy=1; fi; \
 	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    status=$$?; if [ -n "$$own_policy" ]; then rm -f $$policy; fi; [ $$status = 0 ] || exit $$status; \
 	  else echo "WARNING: missing system packages (install with apt-get): $$missing"; fi; \
 	fi
 
