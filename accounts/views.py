@@ -31,6 +31,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    def get_context_data(self, **kwargs):
+        # staff find their second factor and recovery codes from here (accounts/views_two_factor.py)
+        return super().get_context_data(**kwargs, requires_two_factor=two_factor.requires_two_factor(self.request.user))
+
 
 def lockout_response(request, original_response=None, credentials=None):
     """Axes calls this when an account is locked: JSON for the API, a page for people."""

@@ -294,3 +294,10 @@ def test_force_login_in_tests_checks_no_password_and_is_not_held(client, cast):
     Client.force_login opens none that way (production has no such path)."""
     client.force_login(cast.city_officer)
     assert client.get(reverse("accounts:home_city")).status_code == 200
+
+
+def test_the_password_page_links_staff_to_their_second_factor(client, cast):
+    client.force_login(cast.expert)
+    assert reverse("accounts:two_factor") in client.get(reverse("accounts:password_change")).content.decode()
+    client.force_login(cast.enterprise_a)
+    assert reverse("accounts:two_factor") not in client.get(reverse("accounts:password_change")).content.decode()
