@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
@@ -435,6 +436,22 @@ def test_render_task_fills_the_cache(storage, count_renders):
     render_pdf_task.delay(application.pk)  # idempotent
     assert len(count_renders) == 1
     render_pdf_task.delay(987654)  # a vanished application is no error
+
+
+@pytest.mark.django_db
+def test_cache_file_appears_whole_and_a_cut_off_one_is_rendered_again(storage, count_renders):
+    """A worker killed mid-write must not leave half a PDF under the cache key (tests/shenbao/test_crash_safety)."""
+    application, digest = submitted_application()
+    root = Path(storage.location)
+    first = get_or_render_pdf(application)
+    assert pdf_cache.is_complete_pdf(first)
+    assert [p.name for p in (root / "pdf").iterdir()] == [pdf_path(digest).removeprefix("pdf/")]
+    # What a crash during Django's chunked write left behind: the start of the file, under its final name.
+    (root / pdf_path(digest)).write_bytes(first[: len(first) // 2])
+    again = get_or_render_pdf(application)
+    assert pdf_cache.is_complete_pdf(again) and len(count_renders) == 2
+    assert pdf_cache.is_complete_pdf((root / pdf_path(digest)).read_bytes())
+    assert not pdf_cache.is_complete_pdf(b"%PDF-1.7\n1 0 obj") and not pdf_cache.is_complete_pdf(b"")
 
 
 # End to end: a real submission through the core service ----------------------------------------------
