@@ -292,7 +292,15 @@ if REDIS_URL:
 else:
     # Shared by every worker (rate limits, login throttle, page caches), never per process: a table in the
     # database, created by `migrate` (shenbao/apps.py) or `manage.py createcachetable`.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shenbao_cache"}}
+    # Room for many counters: at Django's default of 300 entries a burst of keys (one per name sprayed) would cull
+    # the address counters it is meant to keep.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "shenbao_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # Celery: Redis in production; inline (eager) in the embedded default so nothing else must run.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
