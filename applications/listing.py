@@ -185,13 +185,23 @@ def _invalid(strict, message, name):
         raise DomainError(message, field=name)
 
 
+def _integer(raw) -> int:
+    """An integer as the API's parameter parsing reads it: "150" and "150.0" (a whole number with a zero
+    fraction, an integer to JSON Schema); 0 for anything else."""
+    text = str(raw).strip()
+    whole, dot, fraction = text.partition(".")
+    if dot and fraction and set(fraction) == {"0"}:
+        text = whole
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
 def _positive(raw, name, *, strict, default, maximum=None):
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = 0
+    value = _integer(raw)
     if value < 1:
         _invalid(strict, gettext("%(name)s 必须是正整数。") % {"name": name}, name)
         return default

@@ -40,7 +40,9 @@ def inbox_slice(user, *, page: int, page_size: int = PAGE_SIZE) -> tuple[int, li
     """The total and one page for the API (a page past the end is empty rather than the last one)."""
     messages = messages_visible_to(user).order_by("-created_at", "-id")
     start = (page - 1) * page_size
-    return messages.count(), list(messages[start : start + page_size])
+    count = messages.count()
+    # Past the end no query: an OFFSET beyond the database's integer range would fail (page=10**20).
+    return count, list(messages[start : start + page_size]) if start < count else []
 
 
 def users_of_organisation(org_id: int) -> QuerySet:
