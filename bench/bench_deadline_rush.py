@@ -1,0 +1,313 @@
+"""Load test of the deadline rush (issue 11 §17): N enterprises log in, autosave five times, upload a material and
+submit, all within 5 minutes, against gunicorn + PostgreSQL on this machine, driven by locust (bench/locustfile.py).
+
+Setup (not timed): a fresh PostgreSQL database `h_deadline_rush_bench`, migrated; the 2018 call of the demo
+(`programmes.demo.load`: notice, call, categories, forms, checklists — no applications, no review); N enterprises
+spread over every county-level unit, each with a user (one password, argon2 as in production), a saved profile
+with its declarations (`enterprises.services.profile_save`, the service) and a 示范 draft complete but for its
+情况总结 and one material — its own invoice numbers and file hashes, so that the automatic flags see N different
+applications, as they would be. Then gunicorn (`shenbao.wsgi`, DEBUG off, persistent database connections,
+the cache in a throwaway redis-server when there is one, as in production) and locust, headless: one locust user
+per enterprise, spawned at `--spawn-rate` per second (default: all of them over 4 minutes). The PDF of each
+submission is queued for a Celery worker (CELERY_TASK_ALWAYS_EAGER=false), as in production; none runs here, so
+the PDFs wait in the queue and are not part of the figures (bench_pdf.py: ~0.7 s of CPU each).
+
+Prints, per request type (login, autosave, upload, submit), the count, failures and p50/p95/p99 from locust's CSV;
+how long the whole rush took; whether every enterprise submitted; whether the receipt numbers are unique and
+gap-free per call, category and county-level unit; the load average; the targets (0 errors, everything within
+5 minutes, autosave p95 < 200 ms, submission p95 < 1 s). Exits non-zero on errors or gaps (not on a missed
+latency target: the machine is shared).
+
+Usage: .venv/bin/python bench/bench_deadline_rush.py [--users 2000] [--quick] [--spawn-rate R] [--workers 4]
+       [--worker-class sync|gthread] [--threads 1] [--run-time 300]
+`--quick` is a smoke run (100 users at 10/s). The default (2,000 users) takes about 6 minutes plus ~2 minutes of
+setup, and loads both cores: `make bench` runs it too. Record the figures in docs/performance.md ("Deadline rush
+(locust)").
+"""
+
+import argparse
+import copy
+import csv
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from _common import ROOT, free_port, load_average, prepare_env, print_machine, setup_django, start_gunicorn
+
+PASSWORD = "Rush2018deadline"
+TYPES = ("login", "autosave", "upload", "submit")
+TARGETS_MS = {"autosave": 200, "submit": 1000}  # p95
+
+
+def build(n):
+    """N enterprises with profiles and drafts ready but for the summary and one material: the locust users' list."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.files.storage import default_storage
+    from stdnum.cn import uscc as uscc_mod
+
+    from accounts.models import Organisation, User
+    from accounts.selectors import county_units
+    from applications.demo import DEMONSTRATION_DATA, tiny_pdf
+    from applications.models import Application, Material
+    from enterprises.models import Declaration
+    from enterprises.services import profile_save
+    from programmes.demo import load as load_programmes
+
+    _historic, call = load_programmes()
+    category = call.categories.get(code="demonstration")
+    form_version = category.form_versions.order_by("-version").first()
+    items = list(category.material_items.all())
+    uploaded = next(i for i in items if i.required and "pdf" in i.allowed_types and not i.multiple)
+    units = list(county_units())
+    stored = default_storage.save("applications/bench/rush.pdf", __import__("io").BytesIO(tiny_pdf("rush")))
+    password = make_password(PASSWORD)  # one argon2 hash for all: each login still verifies it in full
+
+    regions = [units[i % len(units)] for i in range(n)]
+    orgs = Organisation.objects.bulk_create(
+        [Organisation(name=f"冲刺{i:05d}科技有限公司", kind="enterprise", region_id=r) for i, r in enumerate(regions)]
+    )
+    users = User.objects.bulk_create(
+        [
+            User(username=f"rush{i:05d}", role="enterprise", organisation=o, password=password)
+            for i, o in enumerate(orgs)
+        ]
+    )
+    for i, (user, region) in enumerate(zip(users, regions, strict=True)):
+        body = f"91{region if region.isdigit() else '321000'}{i:09d}"  # a zone's enterprises: the city's authority
+        profile_save(
+            organisation=user.organisation,
+            data={
+                "name": user.organisation.name,
+                "legal_representative": "张三",
+                "contact_person": "李四",
+                "mobile": "13800000000",
+                "registered_region": region,
+                "tax_region": region,
+                "established_on": datetime.date(2012, 1, 1),
+                "independent_legal_person": True,
+                "industry": "industry",
+                "employees": 80,
+                "revenue_yuan": "15000000.00",
+                "assets_yuan": "9000000.00",
+            },  # fmt: skip
+            declarations={k: True for k in Declaration.Kind.values},
+            actor=user,
+            uscc=body + uscc_mod.calc_check_digit(body),
+        )
+
+    def draft(i):
+        data = copy.deepcopy(DEMONSTRATION_DATA)
+        for k, row in enumerate(data["investments"]):
+            row["invoice_no"] = f"No.32{i:06d}{k}"  # each enterprise its own invoices
+        data.pop("summary")  # typed during the rush
+        return data
+
+    apps = Application.objects.bulk_create(
+        [
+            Application(
+                call=call,
+                category=category,
+                form_version=form_version,
+                enterprise_id=u.organisation_id,
+                created_by=u,
+                data=draft(i),
+            )
+            for i, u in enumerate(users)
+        ]  # fmt: skip
+    )
+    Material.objects.bulk_create(
+        [
+            Material(application=a, item=item, file=stored, original_name=f"{item.code}.pdf",
+                     content_type="application/pdf", size=1000,
+                     sha256=hashlib.sha256(f"{a.pk}/{item.pk}".encode()).hexdigest())
+            for a in apps
+            for item in items
+            if item.pk != uploaded.pk
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    return [
+        {"username": u.username, "password": PASSWORD, "application": a.pk, "version": a.version,
+         "item": uploaded.code, "summary": DEMONSTRATION_DATA["summary"]}
+        for u, a in zip(users, apps, strict=True)
+    ]  # fmt: skip
+
+
+def start_redis(tmp):
+    """A throwaway redis-server on a free port (the production cache), or None when there is none."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        return None, None
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmp],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(50):
+        ok = subprocess.run([shutil.which("redis-cli") or "redis-cli", "-p", str(port), "ping"], capture_output=True)
+        if ok.stdout.strip() == b"PONG":
+            return proc, f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.1)
+    proc.kill()
+    return None, None
+
+
+def read_stats(prefix):
+    """{type: row} from locust's <prefix>_stats.csv (times in ms)."""
+    rows = {}
+    with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            rows[row["Name"]] = row
+    return rows
+
+
+def receipts_gap_free(ids):
+    """Per (call, category, unit): the numbers are 1…n, each once. (gap-free, groups, submitted)."""
+    import re
+
+    from applications.models import Application
+
+    groups = defaultdict(list)
+    rows = (
+        Application.objects.filter(pk__in=ids)
+        .exclude(receipt_no="")
+        .values_list("call_id", "category_id", "region_id", "receipt_no")
+    )
+    for call_id, category_id, region_id, receipt_no in rows:
+        match = re.search(r"-(\d{4})$", receipt_no or "")
+        groups[(call_id, category_id, region_id)].append(int(match.group(1)) if match else 0)
+    gap_free = all(sorted(numbers) == list(range(1, len(numbers) + 1)) for numbers in groups.values())
+    return gap_free, len(groups), sum(len(v) for v in groups.values())
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 100 users at 10/s")
+    parser.add_argument("--spawn-rate", type=float, help="users started per second (default: all over 240 s)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--run-time", type=int, default=300, help="seconds: the rush must be over by then")
+    parser.add_argument("--no-redis", action="store_true", help="keep the database cache")
+    args = parser.parse_args()
+    users = 100 if args.quick else args.users
+    rate = args.spawn_rate or (10.0 if args.quick else users / 240)
+
+    print_machine()
+    print(f"load average at start: {load_average()}")
+    tmp = prepare_env("deadline_rush")
+    Path(tmp, "static").mkdir()  # STATIC_ROOT: whitenoise warns at every worker's start without it
+    setup_django()
+    from django.db import connections
+
+    from applications.models import Application
+
+    started = time.perf_counter()
+    pool = build(users)
+    from _common import analyze
+
+    analyze()
+    connections.close_all()
+    print(f"setup: {users} enterprises with profiles and drafts in {time.perf_counter() - started:.1f} s")
+    users_file, result_file, prefix = Path(tmp, "users.json"), Path(tmp, "result.json"), Path(tmp, "rush")
+    users_file.write_text(json.dumps(pool, ensure_ascii=False), encoding="utf-8")
+
+    redis, redis_url = (None, None) if args.no_redis else start_redis(tmp)
+    env = dict(os.environ, DEBUG="false", DB_CONN_MAX_AGE="60", CELERY_TASK_ALWAYS_EAGER="false")
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    extra = ["--no-control-socket", "--backlog", "4096", "--timeout", "120", "--worker-class", args.worker_class]
+    proc, port = start_gunicorn(env, args.workers, args.threads, *extra)
+    command = [
+        str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"), "--headless",
+        "-u", str(users), "-r", f"{rate:g}", "--run-time", f"{args.run_time}s", "--stop-timeout", "5",
+        "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    load_before = load_average()
+    rush_started = time.perf_counter()
+    try:
+        locust = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=dict(os.environ, RUSH_USERS_FILE=str(users_file), RUSH_RESULT_FILE=str(result_file)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    finally:
+        load_after = load_average()
+        proc.terminate()
+        proc.wait(30)
+    wall = time.perf_counter() - rush_started
+    queued = None
+    if redis:
+        out = subprocess.run(["redis-cli", "-u", redis_url, "llen", "celery"], capture_output=True, text=True)
+        queued = out.stdout.strip()
+        redis.terminate()
+        redis.wait(10)
+
+    result = json.loads(result_file.read_text()) if result_file.exists() else {}
+    stats = read_stats(prefix)
+    gap_free, groups, numbered = receipts_gap_free([entry["application"] for entry in pool])
+    submitted = Application.objects.filter(
+        pk__in=[entry["application"] for entry in pool], status=Application.Status.SUBMITTED
+    ).count()
+
+    threads = f" --threads {args.threads}" if args.worker_class == "gthread" else ""
+    print(
+        f"gunicorn shenbao.wsgi --workers {args.workers} --worker-class {args.worker_class}{threads}, PostgreSQL, "
+        f"cache {'redis' if redis_url else 'database'}, PDFs queued for Celery"
+        + (f" ({queued} waiting)" if queued is not None else "")
+    )
+    print(f"locust: {users} users at {rate:g}/s; load average before the rush {load_before}, after {load_after}")
+    print(f"  {'type':<9} {'n':>6} {'fail':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}  (ms)")
+    errors = 0
+    for name in (*TYPES, "Aggregated"):
+        row = stats.get(name)
+        if row is None:
+            print(f"  {name:<9} (none)")
+            continue
+        errors += int(row["Failure Count"]) if name != "Aggregated" else 0
+        print(
+            f"  {name:<9} {row['Request Count']:>6} {row['Failure Count']:>5} {row['50%']:>7} {row['95%']:>7} "
+            f"{row['99%']:>7} {float(row['Max Response Time']):>7.0f}"
+        )
+    span = (result["last_done"] - result["started"]) if result.get("last_done") and result.get("started") else None
+    print(
+        f"flows completed {result.get('done', 0)} of {users}; first login to last submission "
+        + (f"{span:.1f} s" if span is not None else "-")
+        + f"; locust ran {wall:.1f} s (exit {locust.returncode})"
+    )
+    print(
+        f"submitted {submitted} of {users}; receipt numbers unique and gap-free in each of {groups} call/category/unit"
+    )
+    print(f"group(s) ({numbered} numbers): {gap_free}")
+    if result.get("failed"):
+        print("first failures:", *result["failed"][:5], sep="\n  ")
+    if locust.returncode not in (0, 1):  # 1: locust saw failures (counted above)
+        print(locust.stdout[-3000:])
+
+    within = span is not None and span <= args.run_time and result.get("done") == users
+    latency = {
+        name: float(stats[name]["95%"]) < limit if stats.get(name) and stats[name]["95%"] != "N/A" else False
+        for name, limit in TARGETS_MS.items()
+    }
+    print(
+        f"targets: 0 errors {'met' if errors == 0 else 'NOT MET'}; all {users} within {args.run_time} s "
+        f"{'met' if within else 'NOT MET'}; gap-free {'met' if gap_free else 'NOT MET'}; autosave p95 < 200 ms "
+        f"{'met' if latency['autosave'] else 'NOT MET'}; submission p95 < 1 s {'met' if latency['submit'] else 'NOT MET'}"
+    )
+    ok = errors == 0 and gap_free and submitted == users
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
