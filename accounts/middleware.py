@@ -35,6 +35,7 @@ class StaffSessionMiddleware:
             reverse("accounts:otp"),
             reverse("accounts:otp_enrol"),
             reverse("accounts:logout"),
+            "/api/v1/auth/token",  # asks for password and code itself
             reverse("javascript-catalog"),
             reverse("set_language"),
             settings.STATIC_URL,
@@ -53,6 +54,8 @@ class StaffSessionMiddleware:
         now = time.time()
         last = session.get(two_factor.LAST_ACTIVITY_SESSION_KEY)
         if last is not None and now - last > two_factor.IDLE_TIMEOUT.total_seconds():
+            if request.path == reverse("accounts:logout"):
+                return self.get_response(request)  # leaving anyway
             return self.expired(request)
         if last is None or now - last >= two_factor.ACTIVITY_RESOLUTION_SECONDS:
             session[two_factor.LAST_ACTIVITY_SESSION_KEY] = now

@@ -301,3 +301,19 @@ def test_the_password_page_links_staff_to_their_second_factor(client, cast):
     assert reverse("accounts:two_factor") in client.get(reverse("accounts:password_change")).content.decode()
     client.force_login(cast.enterprise_a)
     assert reverse("accounts:two_factor") not in client.get(reverse("accounts:password_change")).content.decode()
+
+
+def test_a_waiting_session_may_still_ask_the_api_for_a_token(client, cast):
+    user = cast.city_officer
+    otp_device(user)
+    password_step(client, user, cast.password)
+    body = {"username": user.username, "password": cast.password, "otp": otp_code(user)}
+    assert client.post(TOKEN, body, content_type="application/json").status_code == 200
+
+
+def test_logging_out_of_an_idle_session_just_logs_out(client, cast):
+    _verified_staff_session(client, cast)
+    _idle_for(client, 45)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302 and response.url == reverse("portal:home")
+    assert "_auth_user_id" not in client.session
