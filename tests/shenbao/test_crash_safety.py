@@ -32,16 +32,20 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 
 from accounts.models import Organisation, User
 from accounts.services import api_token_issue
+from applications.demo import tiny_pdf
 from applications.models import Application, Material, ReceiptCounter, Snapshot
 from applications.services import canonical_json, digest_of
 from audit.chain import verify_chain
 from audit.models import Event
+from notifications.models import Message
+from reports.models import ApplicationFigures
 from reviews.models import CountyOpinion
-from tests.applications.core_helpers import complete, make_call
+from tests.applications.core_helpers import complete, demonstration_data, draft, make_call, make_profile
 from tests.factories import OrganisationFactory, UserFactory, bureau
 from tests.reviews.helpers import CHECKLIST
 
@@ -57,6 +61,7 @@ S = Application.Status
 ENTERPRISES = 40
 KILL_ROUNDS = 3
 BASE_DIR = Path(settings.BASE_DIR)
+MESSAGE_KINDS = ("application.submit", "application.recommend")
 
 
 # ------------------------------------------------------------------------------------------------ the server
@@ -92,7 +97,7 @@ class Server:
             "STORAGE_BACKEND": "local",
             "SECRET_KEY": settings.SECRET_KEY,
             "SEAL_MASTER_KEY": settings.SEAL_MASTER_KEY,
-            "SITE_URL": self.url,
+            "SITE_URL": "http://shenbao.crash.test",  # one address for every server: one PDF cache key
             "SHENBAO_ENV": "development",
             "DEBUG": "false",
             # The PDF is queued (to nobody: an in-memory broker) rather than rendered inside each submission, as
@@ -255,6 +260,15 @@ def check_consistency(call, applications):
     opinions = defaultdict(list)
     for opinion in CountyOpinion.objects.filter(application__in=apps.values()):
         opinions[opinion.application_id].append(opinion)
+    messages = Counter(
+        Message.objects.filter(object_type="applications.application", object_id__in=[str(pk) for pk in apps])
+        .values_list("object_id", "kind")
+        .iterator()
+    )
+    figures = dict(
+        ApplicationFigures.objects.filter(application__in=apps.values()).values_list("pk", "snapshot_version")
+    )
+    told_of_submission = set()
 
     for pk, app in apps.items():
         submit_events = events[(pk, "application.submit")]
@@ -266,6 +280,7 @@ def check_consistency(call, applications):
             assert not snapshots[pk] and not submit_events and not opinions[pk], pk
             assert app.receipt_no in ("", None) and not app.digest and app.submitted_at is None, pk
             assert not any(m.submitted for m in materials), pk
+            assert pk not in figures and not any(messages[(str(pk), k)] for k in MESSAGE_KINDS), pk
             continue
         assert app.status in {S.SUBMITTED, S.COUNTY_REVIEW, S.RECOMMENDED}, (pk, app.status)
         # wholly the new state: one snapshot of this version, its digest, its receipt, one audit event
@@ -281,6 +296,9 @@ def check_consistency(call, applications):
         assert len(submit_events) == 1, (pk, submit_events)
         assert submit_events[0].data["digest"] == app.digest
         assert submit_events[0].data["receipt_no"] == app.receipt_no
+        # written in the same transaction: the report figures of the snapshot, the county's inbox messages
+        assert figures.get(pk) == 1, pk
+        told_of_submission.add(messages[(str(pk), "application.submit")])
         # opinions: each one has its event, and the status is what they add up to (reviews/workflow)
         approvals = {o.bureau for o in opinions[pk] if o.round == app.review_round and o.decision == "approve"}
         assert len(opinions[pk]) == len(approvals), (pk, opinions[pk])
@@ -290,6 +308,8 @@ def check_consistency(call, applications):
         expected = {0: S.SUBMITTED, 1: S.COUNTY_REVIEW, 2: S.RECOMMENDED}[len(approvals)]
         assert app.status == expected, (pk, app.status, approvals)
         assert len(events[(pk, "application.recommend")]) == (app.status == S.RECOMMENDED)
+        assert messages[(str(pk), "application.recommend")] == (app.status == S.RECOMMENDED), pk  # one user each
+    assert len(told_of_submission) <= 1 and 0 not in told_of_submission, told_of_submission  # both bureaus' people
 
     # receipts: per call, category and unit exactly 1..n, and the counter at n (nothing burnt by a rollback)
     issued = defaultdict(list)
@@ -310,6 +330,28 @@ def check_consistency(call, applications):
 # ---------------------------------------------------------------------------------------------- the test
 
 
+def _like(template, user, call):
+    """A complete draft like `template` (core_helpers.complete), with files of its own (the demo's, naming this
+    application, so no file is shared) stored without the upload checks: those of 39 × 7 files would take
+    most of the test's time and prove nothing here."""
+    make_profile(user)
+    application = draft(user, call, data=demonstration_data())
+    for material in Material.objects.filter(application=template).select_related("item"):
+        content = tiny_pdf(f"Shenbao demo material: {material.item.code}", [f"Application {application.pk}"])
+        copy = Material(
+            application=application,
+            item=material.item,
+            original_name=material.original_name,
+            content_type=material.content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=user,
+        )
+        copy.file.save(material.original_name, ContentFile(content), save=False)
+        copy.save()
+    return application
+
+
 def test_sigkill_during_submissions_and_county_approvals_leaves_every_application_whole(tmp_path):
     started = time.monotonic()
     seed = int(os.environ.get("CRASH_SEED") or random.SystemRandom().randrange(10**6))
@@ -324,7 +366,7 @@ def test_sigkill_during_submissions_and_county_approvals_leaves_every_applicatio
             organisation=OrganisationFactory(name=f"崩溃测试企业{i}有限公司", region_id="321003"),
             role=User.Role.ENTERPRISE,
         )
-        application = complete(user, call)
+        application = _like(applications[0], user, call) if applications else complete(user, call)
         applications.append(application)
         tokens[application.pk] = api_token_issue(user=user)[0]
     K = Organisation.Kind
