@@ -8,7 +8,7 @@ endpoints answer 403 to anyone else.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import rules
@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import WithJsonSchema
 
 from core.errors import DomainError, PermissionDeniedError
 from evaluation import pool_xlsx, selectors, selectors_city, services
@@ -176,12 +177,25 @@ def settings_out(settings) -> dict:
     }
 
 
+def _documented(json_schema, python_type):
+    # The schema says what services.settings_save accepts; the service checks it with its own messages.
+    # null is "no change" (patch_settings leaves it out).
+    return Annotated[python_type, WithJsonSchema({"anyOf": [json_schema, {"type": "null"}]})]
+
+
+TrimParam = _documented({"type": "integer", "minimum": 0, "maximum": 50}, int | None)
+MarginParam = _documented({"type": "string", "pattern": rf"^\s*{services.OUTLIER_MARGIN_PATTERN}\s*$"}, str | None)
+PanelSizeParam = _documented(
+    {"type": "integer", "minimum": services.MIN_PANEL, "maximum": services.MAX_PANEL}, int | None
+)
+
+
 class SettingsPatch(Schema):
     anonymise: bool | None = None
     recuse_same_region: bool | None = None
-    trim_min_scores: int | None = None
-    outlier_margin: str | None = None
-    default_panel_size: int | None = None
+    trim_min_scores: TrimParam = None
+    outlier_margin: MarginParam = None
+    default_panel_size: PanelSizeParam = None
 
 
 @router.get("/calls/{call_id}/evaluation-settings", summary="批次的评审设置（市级管理员）")

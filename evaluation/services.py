@@ -174,6 +174,7 @@ def experts_password_links(*, actor) -> list[tuple[Expert, password_links.Passwo
 
 # ---------------------------------------------------------------------------------------------- settings
 
+OUTLIER_MARGIN_PATTERN = r"[0-9]{1,4}(\.[0-9]{1,2})?"
 SETTING_FIELDS = ("anonymise", "recuse_same_region", "trim_min_scores", "outlier_margin", "default_panel_size")
 
 
@@ -198,12 +199,11 @@ def settings_save(*, actor, call: Call, changes: dict) -> EvaluationSettings:
             else:
                 setattr(settings, name, value)
     if "outlier_margin" in changes:
-        try:
-            margin = Decimal(str(changes["outlier_margin"]))
-            if not margin.is_finite() or margin < 0:
-                raise InvalidOperation
-            settings.outlier_margin = margin
-        except (InvalidOperation, ValueError):
+        # What the column holds (0 to 9999.99, two decimals); the API documents the same pattern.
+        text = str(changes["outlier_margin"]).strip()
+        if re.fullmatch(OUTLIER_MARGIN_PATTERN, text):
+            settings.outlier_margin = Decimal(text)
+        else:
             errors.append({"field": "outlier_margin", "message": _("偏离提示阈值应为不小于 0 的分数。")})
     if errors:
         raise DomainError(_("评审设置未保存，请先处理以下 %(n)s 个问题。") % {"n": len(errors)}, errors=errors)

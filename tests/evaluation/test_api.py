@@ -208,6 +208,11 @@ def test_settings_and_rubric_api(client, cast, api_token):
     assert status == 422 and {e["field"] for e in body["errors"]} == {"default_panel_size"}
     status, body = _json(client, "patch", url, city, {"trim_min_scores": 4, "recuse_same_region": True})
     assert status == 200 and body["trim_min_scores"] == 4 and body["recuse_same_region"] is True
+    # The margin as the column holds it and as the schema documents it (123456 overflows numeric(6, 2)).
+    for margin in ("123456", "12.345", "-1", "1e2"):
+        status, body = _json(client, "patch", url, city, {"outlier_margin": margin})
+        assert status == 422 and body["errors"][0]["field"] == "outlier_margin", margin
+    assert _json(client, "patch", url, city, {"outlier_margin": " 12.5 "})[1]["outlier_margin"] in ("12.5", "12.50")
 
     rubric_url = f"/api/v1/calls/{call.pk}/rubric"
     assert client.get(rubric_url, **expert).status_code == 403
