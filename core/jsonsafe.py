@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from array import array
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -31,9 +33,14 @@ MAX_DEPTH = 64
 MAX_ERRORS = 20
 
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+# The escapes that decode to NUL or a surrogate (raw NUL is not JSON; raw surrogates are seen while decoding).
+# An escaped backslash before "u0000" matches too: it only costs the walk.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+_RAW_SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
-_BRACKETS = str.maketrans({"[": "(", "{": "(", "]": ")", "}": ")"})
+_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")  # as signed bytes: +1, -1
+_NOT_BRACKET_BYTES = bytes(b for b in range(256) if b not in b"[{]}")
+_OPEN, _PAIR = b"\x01", b"\x01\xff"
 
 
 class UnsafeInput(DomainError):
@@ -58,20 +65,21 @@ class _BadNumber:
 def _too_deep(text: str) -> bool:
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return False  # the usual body: nothing to scan
-    # Brackets inside strings do not nest; the others become "(" and ")". Each pass removes every innermost
-    # pair, one level of nesting, at C speed: a body is at most MAX_DEPTH deep iff that many passes empty it.
-    skeleton = _NOT_BRACKETS.sub("", _JSON_STRING.sub("", text)).translate(_BRACKETS)
-    depth = 0
-    while skeleton:
-        shorter = skeleton.replace("()", "")
-        if len(shorter) == len(skeleton):
-            # Unbalanced, so not JSON (the decoder says so), unless what is left opens too deep to decode.
-            return depth + shorter.count("(") > MAX_DEPTH
-        depth += 1
-        if depth > MAX_DEPTH:
-            return True
-        skeleton = shorter
-    return False
+    # Brackets inside strings do not nest; the others become +1 and -1 (one bytes.translate, which also drops
+    # everything else: no UTF-8 sequence holds an ASCII byte), and the deepest point is the largest running sum
+    # (C loops, no recursion). A run of opening brackets, the usual attack, is seen at once; a wide, shallow body
+    # (many short lists) first loses its innermost pairs, one level a pass, in a few passes.
+    outside = _JSON_STRING.sub("", text).encode("utf-8", "surrogatepass")
+    steps = outside.translate(_STEPS, _NOT_BRACKET_BYTES)
+    if _OPEN * (MAX_DEPTH + 1) in steps:
+        return True
+    passes = 0
+    while steps and passes < 4:
+        shorter = steps.replace(_PAIR, b"")
+        if len(shorter) == len(steps):
+            break
+        steps, passes = shorter, passes + 1
+    return passes + max(accumulate(array("b", steps)), default=0) > MAX_DEPTH
 
 
 def _float(text: str, *, decimal: bool):
@@ -135,16 +143,39 @@ def loads(body: bytes | str, *, decimal: bool = False) -> Any:
     """json.loads for request bodies: InvalidJSON (400) for what is not JSON, UnsafeInput (422) for JSON that
     cannot be stored (NaN, Infinity, overflowing numbers, NUL, lone surrogates, nesting over MAX_DEPTH).
     `decimal=True`: numbers with a fraction or exponent as Decimal (money), else float."""
-    try:
-        text = body.decode(json.detect_encoding(body), "surrogatepass") if isinstance(body, bytes | bytearray) else body
-    except UnicodeDecodeError as exc:
-        raise InvalidJSON(_("请求体不是有效的 JSON。")) from exc
+    text, raw_surrogates = body, False
+    if isinstance(body, bytes | bytearray):
+        encoding = json.detect_encoding(body)
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            raw_surrogates = True  # as json.loads decodes bytes: surrogates pass, so that the walk can name them
+            try:
+                text = body.decode(encoding, "surrogatepass")
+            except UnicodeDecodeError as exc:
+                raise InvalidJSON(_("请求体不是有效的 JSON。")) from exc
+    else:
+        raw_surrogates = bool(_RAW_SURROGATE.search(text))
     if _too_deep(text):
         raise UnsafeInput(_("嵌套层数过多（最多 %(n)s 层）。") % {"n": MAX_DEPTH})
+    bad_numbers = []
+
+    def constant(name):
+        bad_numbers.append(name)
+        return _BadNumber(name)
+
+    def number(text):
+        value = _float(text, decimal=decimal)
+        if isinstance(value, _BadNumber):
+            bad_numbers.append(text)
+        return value
+
     try:
-        value = json.loads(text, parse_constant=_BadNumber, parse_float=lambda s: _float(s, decimal=decimal))
+        value = json.loads(text, parse_constant=constant, parse_float=number)
     except (ValueError, RecursionError) as exc:  # RecursionError: unreachable after the scan; kept as a net
         raise InvalidJSON(_("请求体不是有效的 JSON。")) from exc
+    if not (bad_numbers or raw_surrogates or ("\\u" in text and _SUSPECT_ESCAPE.search(text))):
+        return value  # the usual body: no bad number decoded, no surrogate, no escape that decodes to NUL or one
     return check(value)
 
 
