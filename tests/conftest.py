@@ -142,7 +142,7 @@ def _clear_cache(request):
         used = [name for name in _DB_FIXTURES if name in request.fixturenames]
         if used:
             request.getfixturevalue(used[0])  # the database before the cache table is cleared
-        elif not request.node.get_closest_marker("django_db"):
+        elif (marker := request.node.get_closest_marker("django_db")) is None or marker.kwargs.get("databases") == []:
             # No database in this test, so no cache table either: a memory cache of its own.
             request.getfixturevalue("settings").CACHES = {
                 "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
