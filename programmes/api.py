@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router, Schema
+from pydantic import ConfigDict
 
 from programmes.models import Call
 from programmes.selectors import calls_public, notices_public
@@ -77,7 +78,20 @@ class CallOut(Schema):
     categories: list[CategoryOut]
 
 
+def _copy_in_schema(schema):
+    """call_copy needs all four (and checks them with its own messages): the OpenAPI document says so."""
+    required = ["year", "opens_at", "deadline", "title"]
+    schema["required"] = required
+    for name in required:
+        field = schema["properties"][name]
+        field.update(next(alt for alt in field.pop("anyOf") if alt.get("type") != "null"))
+    schema["properties"]["year"].update(minimum=2000, maximum=2100)
+    schema["properties"]["title"]["minLength"] = 1
+
+
 class CallCopyIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_copy_in_schema)
+
     year: int | None = None
     opens_at: datetime | None = None
     deadline: datetime | None = None

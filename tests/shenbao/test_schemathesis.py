@@ -48,6 +48,7 @@ DOMAIN_422 = {
     "POST /api/v1/calls/{call_id}/designations": _CATEGORY,
     "GET /api/v1/calls/{call_id}/designations": _CATEGORY,
     "GET /api/v1/exports/{name}.xlsx": "the list's name and its filters (call, category) are looked up",
+    "POST /api/v1/calls/{call_id}/copy": "the year must be free and the codes unused, the deadline after the opening",
     "POST /api/v1/eligibility/check": "the credit code's check digit (GB 32100) and the region codes (data)",
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
