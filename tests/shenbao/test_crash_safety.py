@@ -1,13 +1,14 @@
 """Crash safety: SIGKILL the server while submissions and county approvals are in flight, then check the database.
 
-A real gunicorn (two workers, four threads each) serves the test database; threads fire `POST …/submit` and
-then the bureaus' `POST …/transitions` (approve) at it, and after a short random delay the whole process group
-is killed with SIGKILL — no handler runs, no transaction is finished by the application. After each kill the
-database must show every application wholly in its old state or wholly in its new one (docs/architecture.md,
-"Crash safety"): snapshot, digest, receipt number, status, materials marked and the audit event all present
-or all absent; receipt numbers gap-free per unit; the audit chain intact; opinions matching their events and
-the status they imply; every file a row names present and complete. The seeds of the delays are printed (and
-taken from CRASH_SEED when set) so a failing run can be repeated.
+A real gunicorn (two workers, four threads each) serves the test database; eight threads fire `POST …/submit`
+and then the bureaus' `POST …/transitions` (approve, with a few `GET …/pdf` rendering into the PDF cache) at
+it, and once a random number of answers has come back (others are in flight) the whole process group is killed
+with SIGKILL — no handler runs, no transaction is finished by the application. After each kill the database must
+show every application wholly in its old state or wholly in its new one (docs/architecture.md, "Crash safety"):
+snapshot, digest, receipt number, status, materials marked, report figures, inbox messages and the audit event
+all present or all absent; receipt numbers gap-free per unit; the audit chain intact; opinions matching their
+events and the status they imply; every file a row names, and every cached PDF, present and complete. The seed
+of the random choices is printed (and taken from CRASH_SEED when set) so a failing run can be repeated.
 
 PostgreSQL only: the server is another process and must see the test's committed rows, and SQLite's embedded
 default is not what runs behind gunicorn in production.
@@ -28,6 +29,7 @@ import time
 from collections import Counter, defaultdict
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -75,9 +77,9 @@ def _free_port():
 
 def _database_url():
     db = connection.settings_dict
-    auth = db["USER"] or ""
+    auth = quote(db["USER"] or "", safe="")
     if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
+        auth += f":{quote(db['PASSWORD'], safe='')}"
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
@@ -90,7 +92,7 @@ class Server:
         self.log = log_dir / f"gunicorn-{self.port}.log"
         self.process = None
         self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_", "S3_"))},
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_", "S3_", "COV_"))},
             "DJANGO_SETTINGS_MODULE": "shenbao.settings",
             "DATABASE_URL": _database_url(),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
@@ -249,7 +251,7 @@ def _check_pdf_cache():
 
 
 def check_consistency(call, applications):
-    """Every invariant of the brief, against the database (the server is down while this runs)."""
+    """Every invariant, against the database, while no request is in flight (the server killed or idle)."""
     apps = {a.pk: a for a in Application.objects.filter(pk__in=[a.pk for a in applications])}
     snapshots = defaultdict(list)
     for snap in Snapshot.objects.filter(application__in=apps.values()):
