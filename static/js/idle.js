@@ -11,7 +11,7 @@
   var idleMs = Number(script.dataset.idleSeconds) * 1000;
   var warnMs = Number(script.dataset.warnSeconds) * 1000;
   var keepaliveUrl = script.dataset.keepaliveUrl;
-  var t = window.gettext || function (s) { return s; };
+  var gettext = window.gettext || function (s) { return s; };
   var fmt = window.interpolate || function (s, o) { return s.replace(/%\((\w+)\)s/g, function (m, k) { return o[k]; }); };
   var KEY = "shenbao.lastActivity";
   var last = Date.now();
@@ -32,7 +32,7 @@
     if (box) { box.remove(); box = null; }
   }
   function show(secondsLeft) {
-    var text = fmt(t("您已较长时间未操作，%(s)s 秒后将自动退出登录。"), { s: secondsLeft }, true);
+    var text = fmt(gettext("您已较长时间未操作，%(s)s 秒后将自动退出登录。"), { s: secondsLeft }, true);
     if (box) { box.querySelector("p").textContent = text; return; }
     box = document.createElement("div");
     box.className = "idle-warning";
@@ -43,7 +43,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button";
-    button.textContent = t("继续使用");
+    button.textContent = gettext("继续使用");
     button.addEventListener("click", function () {
       fetch(keepaliveUrl, {
         method: "POST", credentials: "same-origin", redirect: "manual", headers: { "X-CSRFToken": csrfToken() }
