@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from accounts import throttle
 from accounts.models import User
 from audit.services import audit_record
 from core.errors import Conflict
@@ -104,4 +106,7 @@ def password_set_by_link(*, user: User, password: str, token: str) -> User:
             summary=_("通过链接设置密码：%(u)s") % {"u": user.get_username()},
             data={"username": user.get_username(), "reset": reset},
         )
+    # The new password is the owner's answer to a lockout: its locks from every address and its slow-down end.
+    axes_reset(username=user.get_username())
+    throttle.forget(username=user.get_username())
     return user

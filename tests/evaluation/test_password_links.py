@@ -121,6 +121,19 @@ def test_a_reset_link_keeps_the_password_until_it_is_used(client, cast):
     assert expert.user.check_password(NEW_PASSWORD) and not expert.user.check_password(cast.password)
 
 
+def test_a_password_set_by_link_lifts_the_accounts_lockout(client, cast, settings):
+    expert = make_expert()
+    name = expert.user.get_username()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": name, "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    locked = client.post("/accounts/login/", {"username": name, "password": cast.password}, REMOTE_ADDR="10.0.0.9")
+    assert locked.status_code == 403
+    link, _sent = services.expert_password_link(actor=cast.city_officer, expert=expert)
+    assert _set(client, link.path).status_code == 302
+    after = client.post("/accounts/login/", {"username": name, "password": NEW_PASSWORD}, REMOTE_ADDR="10.0.0.9")
+    assert after.status_code == 302  # on to the second factor, no longer the lockout page
+
+
 def test_an_expired_or_tampered_link_is_refused(client, cast, settings):
     expert = imported(cast)
     link, _sent = services.expert_password_link(actor=cast.city_officer, expert=expert)
