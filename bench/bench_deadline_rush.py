@@ -18,11 +18,13 @@ gap-free per call, category and county-level unit; the load average; the targets
 5 minutes, autosave p95 < 200 ms, submission p95 < 1 s). Exits non-zero on errors or gaps (not on a missed
 latency target: the machine is shared).
 
-Usage: .venv/bin/python bench/bench_deadline_rush.py [--users 2000] [--quick] [--spawn-rate R] [--workers 4]
-       [--worker-class sync|gthread] [--threads 1] [--run-time 300]
-`--quick` is a smoke run (100 users at 10/s). The default (2,000 users) takes about 6 minutes plus ~2 minutes of
-setup, and loads both cores: `make bench` runs it too. Record the figures in docs/performance.md ("Deadline rush
-(locust)").
+Usage: .venv/bin/python bench/bench_deadline_rush.py [--users 2000] [--quick] [--spawn-rate R] [--workers 2]
+       [--worker-class gthread|sync] [--threads 4] [--run-time 300] [--no-redis] [--keep]
+`--quick` is a smoke run (100 users at 10/s). The default (2,000 users over 4 minutes) takes about 5 minutes plus
+~3 minutes of setup and loads both cores; `make bench` runs it too. Also printed: the CPU seconds gunicorn, the
+PostgreSQL backends and locust used during the rush (per enterprise: what the two cores can carry). The database
+and the temporary folder are removed at the end unless `--keep`. Record the figures in docs/performance.md
+("Deadline rush (locust)").
 """
 
 import argparse
@@ -159,6 +161,54 @@ def start_redis(tmp):
     return None, None
 
 
+def warm_up(port, spare, n):
+    """n logins and reads of the spare enterprise's draft from n threads: every worker has imported and connected."""
+    import http.client
+    import threading
+
+    def one():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        body = json.dumps({"username": spare["username"], "password": spare["password"]})
+        conn.request("POST", "/api/v1/auth/token", body, {"Content-Type": "application/json"})
+        token = json.loads(conn.getresponse().read())["token"]
+        for _ in range(3):
+            conn.request(
+                "GET", f"/api/v1/applications/{spare['application']}", headers={"Authorization": f"Bearer {token}"}
+            )
+            conn.getresponse().read()
+        conn.close()
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def cpu_seconds(gunicorn_pid, database):
+    """CPU seconds used so far by the gunicorn master and workers, and by the PostgreSQL backends of `database`."""
+    import psutil  # comes with locust
+
+    def used(proc):
+        try:
+            t = proc.cpu_times()
+            return t.user + t.system
+        except psutil.Error:
+            return 0.0
+
+    master = psutil.Process(gunicorn_pid)
+    web = used(master) + sum(used(p) for p in master.children(recursive=True))
+    db = 0.0
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        if (
+            proc.info["name"]
+            and proc.info["name"].startswith("postgres")
+            and any(database in part for part in proc.info["cmdline"] or ())
+        ):
+            db += used(proc)
+    return web, db
+
+
 def read_stats(prefix):
     """{type: row} from locust's <prefix>_stats.csv (times in ms)."""
     rows = {}
@@ -192,11 +242,12 @@ def main():
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 100 users at 10/s")
     parser.add_argument("--spawn-rate", type=float, help="users started per second (default: all over 240 s)")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     parser.add_argument("--run-time", type=int, default=300, help="seconds: the rush must be over by then")
     parser.add_argument("--no-redis", action="store_true", help="keep the database cache")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the locust CSV afterwards")
     args = parser.parse_args()
     users = 100 if args.quick else args.users
     rate = args.spawn_rate or (10.0 if args.quick else users / 240)
@@ -211,7 +262,8 @@ def main():
     from applications.models import Application
 
     started = time.perf_counter()
-    pool = build(users)
+    pool = build(users + 1)
+    spare = pool.pop()  # warms the workers up before the rush (not one of the locust users)
     from _common import analyze
 
     analyze()
@@ -224,14 +276,22 @@ def main():
     env = dict(os.environ, DEBUG="false", DB_CONN_MAX_AGE="60", CELERY_TASK_ALWAYS_EAGER="false")
     if redis_url:
         env["REDIS_URL"] = redis_url
-    extra = ["--no-control-socket", "--backlog", "4096", "--timeout", "120", "--worker-class", args.worker_class]
+    # keep-alive longer than a user's pause between requests: with gthread's default (2 s) the server closes a
+    # connection just as the client reuses it (status 0, connection reset)
+    extra = ["--no-control-socket", "--backlog", "4096", "--timeout", "120", "--keep-alive", "30",
+             "--worker-class", args.worker_class]  # fmt: skip
     proc, port = start_gunicorn(env, args.workers, args.threads, *extra)
     command = [
         str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"), "--headless",
         "-u", str(users), "-r", f"{rate:g}", "--run-time", f"{args.run_time}s", "--stop-timeout", "5",
         "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
     ]  # fmt: skip
+    warm_up(port, spare, args.workers * args.threads * 2)
     load_before = load_average()
+    from _common import pg_name
+
+    web_before, db_before = cpu_seconds(proc.pid, pg_name("deadline_rush"))
+    children_before = os.times()
     rush_started = time.perf_counter()
     try:
         locust = subprocess.run(
@@ -244,6 +304,8 @@ def main():
         )
     finally:
         load_after = load_average()
+        web_after, db_after = cpu_seconds(proc.pid, pg_name("deadline_rush"))
+        children = os.times()
         proc.terminate()
         proc.wait(30)
     wall = time.perf_counter() - rush_started
@@ -254,6 +316,9 @@ def main():
         redis.terminate()
         redis.wait(10)
 
+    locust_cpu = (children.children_user + children.children_system) - (
+        children_before.children_user + children_before.children_system
+    )
     result = json.loads(result_file.read_text()) if result_file.exists() else {}
     stats = read_stats(prefix)
     gap_free, groups, numbered = receipts_gap_free([entry["application"] for entry in pool])
@@ -290,6 +355,12 @@ def main():
         f"submitted {submitted} of {users}; receipt numbers unique and gap-free in each of {groups} call/category/unit"
     )
     print(f"group(s) ({numbered} numbers): {gap_free}")
+    web, db = web_after - web_before, db_after - db_before
+    print(
+        f"CPU during the rush: gunicorn {web:.1f} s, PostgreSQL {db:.1f} s, locust {locust_cpu:.1f} s; per enterprise "
+        f"{1000 * web / users:.0f} + {1000 * db / users:.0f} + {1000 * locust_cpu / users:.0f} ms "
+        f"(2 cores give {2 * wall:.0f} CPU-s in {wall:.0f} s)"
+    )
     if result.get("failed"):
         print("first failures:", *result["failed"][:5], sep="\n  ")
     if locust.returncode not in (0, 1):  # 1: locust saw failures (counted above)
@@ -306,6 +377,11 @@ def main():
         f"{'met' if latency['autosave'] else 'NOT MET'}; submission p95 < 1 s {'met' if latency['submit'] else 'NOT MET'}"
     )
     ok = errors == 0 and gap_free and submitted == users
+    if not args.keep:
+        from _common import drop_postgres, pg_name
+
+        drop_postgres(pg_name("deadline_rush"))
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0 if ok else 1
 
 
