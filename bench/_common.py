@@ -206,3 +206,41 @@ def start_gunicorn(env, workers, wthreads, *extra):
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("gunicorn did not start")
+
+
+# The profile every benchmark enterprise gets: a small, eligible enterprise of `region` (Django must be set up).
+BENCH_PROFILE = {
+    "legal_representative": "张三",
+    "contact_person": "李四",
+    "mobile": "13800000000",
+    "independent_legal_person": True,
+    "industry": "industry",
+    "employees": 80,
+    "revenue_yuan": "15000000.00",
+    "assets_yuan": "9000000.00",
+}
+
+
+def eligible_profile(user, *, region, uscc_body):
+    """Save an eligible profile for `user`'s organisation; `uscc_body` is the credit code's first 17 characters."""
+    import datetime
+
+    from stdnum.cn import uscc as uscc_mod
+
+    from enterprises.models import Declaration
+    from enterprises.services import profile_save
+
+    data = {
+        **BENCH_PROFILE,
+        "name": user.organisation.name,
+        "registered_region": region,
+        "tax_region": region,
+        "established_on": datetime.date(2012, 1, 1),
+    }
+    return profile_save(
+        organisation=user.organisation,
+        data=data,
+        declarations={k: True for k in Declaration.Kind.values},
+        actor=user,
+        uscc=uscc_body + uscc_mod.calc_check_digit(uscc_body),
+    )

@@ -22,7 +22,7 @@ import platform
 import threading
 import time
 
-from _common import ms, pct, percentiles, prepare_env, run_threads, setup_django
+from _common import eligible_profile, ms, pct, percentiles, prepare_env, run_threads, setup_django
 
 
 def main():
@@ -44,8 +44,6 @@ def main():
     from accounts.models import ApiToken, Organisation, User
     from applications.demo import DEMONSTRATION_DATA, tiny_pdf
     from applications.models import Application, Material
-    from enterprises.models import Declaration
-    from enterprises.services import profile_save
     from programmes.demo import load as load_programmes
 
     services._queue_pdf = lambda application_id: None  # submission without the PDF
@@ -55,7 +53,6 @@ def main():
     items = list(category.material_items.all())
 
     from django.core.files.storage import default_storage
-    from stdnum.cn import uscc as uscc_mod
 
     pdf_name = default_storage.save("applications/bench/tiny.pdf", __import__("io").BytesIO(tiny_pdf("bench")))
 
@@ -72,26 +69,7 @@ def main():
         if with_profile:
             for i, user in enumerate(users):
                 body = f"91{region}{hash(prefix) % 1000:03d}{i:06d}"
-                profile_save(
-                    organisation=user.organisation,
-                    data={
-                        "name": user.organisation.name,
-                        "legal_representative": "张三",
-                        "contact_person": "李四",
-                        "mobile": "13800000000",
-                        "registered_region": region,
-                        "tax_region": region,
-                        "established_on": __import__("datetime").date(2012, 1, 1),
-                        "independent_legal_person": True,
-                        "industry": "industry",
-                        "employees": 80,
-                        "revenue_yuan": "15000000.00",
-                        "assets_yuan": "9000000.00",
-                    },  # fmt: skip
-                    declarations={k: True for k in Declaration.Kind.values},
-                    actor=user,
-                    uscc=body + uscc_mod.calc_check_digit(body),
-                )
+                eligible_profile(user, region=region, uscc_body=body)
         return users
 
     def make_applications(users, with_materials):

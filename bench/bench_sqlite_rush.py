@@ -28,7 +28,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from _common import ms, pct, prepare_env, print_machine, run_threads, setup_django, start_gunicorn
+from _common import eligible_profile, ms, pct, prepare_env, print_machine, run_threads, setup_django, start_gunicorn
 
 COUNTIES = ["321003", "321002", "321012", "321023", "321081", "321084"]  # 邗江, 广陵, 江都, 宝应, 仪征, 高邮
 
@@ -42,13 +42,10 @@ def build(n, counties):
     import io
 
     from django.core.files.storage import default_storage
-    from stdnum.cn import uscc as uscc_mod
 
     from accounts.models import ApiToken, Organisation, User
     from applications.demo import DEMONSTRATION_DATA, tiny_pdf
     from applications.models import Application, Material
-    from enterprises.models import Declaration
-    from enterprises.services import profile_save
     from programmes.demo import load as load_programmes
 
     _historic, call = load_programmes()
@@ -65,26 +62,7 @@ def build(n, counties):
     )
     for i, (user, region) in enumerate(zip(users, regions, strict=True)):
         body = f"91{region}{i:09d}"
-        profile_save(
-            organisation=user.organisation,
-            data={
-                "name": user.organisation.name,
-                "legal_representative": "张三",
-                "contact_person": "李四",
-                "mobile": "13800000000",
-                "registered_region": region,
-                "tax_region": region,
-                "established_on": __import__("datetime").date(2012, 1, 1),
-                "independent_legal_person": True,
-                "industry": "industry",
-                "employees": 80,
-                "revenue_yuan": "15000000.00",
-                "assets_yuan": "9000000.00",
-            },  # fmt: skip
-            declarations={k: True for k in Declaration.Kind.values},
-            actor=user,
-            uscc=body + uscc_mod.calc_check_digit(body),
-        )
+        eligible_profile(user, region=region, uscc_body=body)
     apps = Application.objects.bulk_create(
         [
             Application(
