@@ -82,6 +82,11 @@ def transition(*, application, action, actor, comment="", updates=None, data=Non
         changed = Application.objects.filter(pk=application.pk, status=step.source).update(**fields)
         if changed != 1:
             raise Conflict(_("申报书状态已被其他操作改变，请刷新页面后重试。"), field="status")
+        _apply_fields(application, fields)
+        workflow.transitioned.send(sender=Application, application=application, step=step, actor=actor, comment=comment)
+        # Audited last: the audit chain's lock (audit/chain.py, one writer at a time for the whole site) is then
+        # held only to the commit, not while the receivers work (a submission's flags, its messages) — under the
+        # deadline rush every login and upload waited behind them (docs/performance.md, "Deadline rush").
         audit_record(
             action=f"application.{action}",
             actor=actor,
@@ -89,8 +94,6 @@ def transition(*, application, action, actor, comment="", updates=None, data=Non
             summary=str(step.public_label) + (f"：{comment}" if comment else ""),
             data={"from": step.source, "to": step.target, "comment": comment, **(data or {})},
         )
-        _apply_fields(application, fields)
-        workflow.transitioned.send(sender=Application, application=application, step=step, actor=actor, comment=comment)
     return application
 
 

@@ -226,7 +226,7 @@ def receipts_gap_free(ids):
 
     groups = defaultdict(list)
     rows = (
-        Application.objects.filter(pk__in=ids)
+        Application.objects.filter(pk__in=ids, receipt_no__isnull=False)
         .exclude(receipt_no="")
         .values_list("call_id", "category_id", "region_id", "receipt_no")
     )
@@ -273,7 +273,9 @@ def main():
     users_file.write_text(json.dumps(pool, ensure_ascii=False), encoding="utf-8")
 
     redis, redis_url = (None, None) if args.no_redis else start_redis(tmp)
-    env = dict(os.environ, DEBUG="false", DB_CONN_MAX_AGE="60", CELERY_TASK_ALWAYS_EAGER="false")
+    env = dict(
+        os.environ, DEBUG="false", DB_CONN_MAX_AGE="3600", CELERY_TASK_ALWAYS_EAGER="false"
+    )  # persistent (its CPU is counted)
     if redis_url:
         env["REDIS_URL"] = redis_url
     # keep-alive longer than a user's pause between requests: with gthread's default (2 s) the server closes a
