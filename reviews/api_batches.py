@@ -15,7 +15,6 @@ from reviews.models import BatchDocument
 
 router = Router(tags=["batches"])
 Kind = BatchDocument.Kind
-PAGE_SIZE = 50
 ERRORS = {401: ErrorsOut, 403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut}
 
 
@@ -114,14 +113,12 @@ def batch_out(batch, user):
 
 @router.get("/batches", summary="上报批次（县区：本单位的；市级：已上报的）", response={200: dict, 401: ErrorsOut})
 def list_batches(request, page: int = 1):
-    qs = batches.batches_visible_to(request.user)
-    count = qs.count()
     page = max(page, 1)
-    rows = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    count, rows = batches.batches_page(batches.batches_visible_to(request.user), page)
     return {
         "count": count,
         "page": page,
-        "page_size": PAGE_SIZE,
+        "page_size": batches.PAGE_SIZE,
         # The lists verify each batch's sealed manifest; the detail verifies every document.
         "results": [batch_summary(b, request.user, verification=batches.verification_of(b, full=False)) for b in rows],
     }

@@ -62,6 +62,17 @@ MAX_APPLICATIONS = 1000  # far above a unit's yearly count; keeps one request's 
 # ------------------------------------------------------------------------------------------------- reads
 
 
+PAGE_SIZE = 50
+
+
+def batches_page(qs: QuerySet[Batch], page: int, page_size: int = PAGE_SIZE) -> tuple[int, list[Batch]]:
+    """The total and one page of `qs` (pages and API alike); a page past the end is empty."""
+    count = qs.count()
+    start = (max(page, 1) - 1) * page_size
+    # Past the end no query: an OFFSET beyond the database's integer range would fail (page=10**20).
+    return count, list(qs[start : start + page_size]) if start < count else []
+
+
 def batches_visible_to(user) -> QuerySet[Batch]:
     """The query form of `reviews.view_batch`: the own unit's batches for its reviewers, forwarded ones for the
     city, nothing for anybody else."""

@@ -21,8 +21,6 @@ from reviews import api_batches, batches
 from reviews.models import BatchDocument
 from reviews.rules import bureau_of
 
-PAGE_SIZE = 50
-
 
 def _page_number(request) -> int:
     try:
@@ -38,16 +36,16 @@ def batch_list(request):
     if not may_assemble and not allowed(request.user, "reviews.view_city_dashboard"):
         raise PermissionDenied(_("只有县区审核人员和市级管理员可以查看上报批次。"))
     page = _page_number(request)
-    count = qs.count()
+    count, page_rows = batches.batches_page(qs, page)
     rows = [
         {"batch": b, "verification": batches.verification_of(b, full=False), "counts": batches.counts_by_category(b)}
-        for b in qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        for b in page_rows
     ]
     context = {
         "rows": rows,
         "count": count,
         "page": page,
-        "has_next": page * PAGE_SIZE < count,
+        "has_next": page * batches.PAGE_SIZE < count,
         "may_assemble": may_assemble,
         "waiting": batches.batchable_applications(request.user).count() if may_assemble else 0,
         "city": not may_assemble,

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from accounts.services import api_token_issue
 from applications.models import Application
 from applications.rules import allowed
 from audit.models import Event
@@ -199,6 +200,15 @@ def test_api_assemble_seal_forward_and_read(cast, client, api_token):
     assert listing["count"] == 1 and listing["results"][0]["seals_valid"] is True
     detail = client.get(f"/api/v1/batches/{batch_id}", **city).json()
     assert all(d["valid"] for d in detail["verification"]["documents"])
+
+
+def test_api_a_page_far_past_the_end_is_empty_not_an_error(cast, client):
+    key, _token = api_token_issue(user=cast.city_officer)
+    response = client.get("/api/v1/batches", {"page": 10**20}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200, response.content
+    assert response.json()["results"] == []
+    client.force_login(cast.city_officer)
+    assert client.get(reverse("reviews:batch_list"), {"page": 10**20}).status_code == 200
 
 
 def test_api_422_lists_refused_ids_and_404_hides_other_units_batches(cast, client, api_token):
