@@ -111,6 +111,26 @@ def _fresh_county_units():
     clear_county_units()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the migrated rows (regions, bureaus, content types) back.
+
+    pytest-django runs transactional tests after the others, so their flush harms nobody; under pytest-xdist a
+    worker gets whole files in turn, and the next file's ordinary tests would find the regions gone."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_redis_database_per_worker():
     """Under pytest-xdist every worker clears the cache around each test (below); on Redis that is FLUSHDB, so
