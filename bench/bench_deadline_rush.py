@@ -245,7 +245,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
-    parser.add_argument("--run-time", type=int, default=300, help="seconds: the rush must be over by then")
+    parser.add_argument("--run-time", type=int, default=300, help="seconds the rush must fit in (locust gets 120 more)")
     parser.add_argument("--no-redis", action="store_true", help="keep the database cache")
     parser.add_argument("--keep", action="store_true", help="keep the database and the locust CSV afterwards")
     args = parser.parse_args()
@@ -285,7 +285,7 @@ def main():
     proc, port = start_gunicorn(env, args.workers, args.threads, *extra)
     command = [
         str(ROOT / ".venv/bin/locust"), "-f", str(ROOT / "bench/locustfile.py"), "--headless",
-        "-u", str(users), "-r", f"{rate:g}", "--run-time", f"{args.run_time}s", "--stop-timeout", "5",
+        "-u", str(users), "-r", f"{rate:g}", "--run-time", f"{args.run_time + 120}s", "--stop-timeout", "5",
         "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
     ]  # fmt: skip
     warm_up(port, spare, args.workers * args.threads * 2)
