@@ -121,6 +121,8 @@ def pytest_runtest_teardown(item, nextitem):
     marker = item.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         return
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
@@ -128,7 +130,21 @@ def pytest_runtest_teardown(item, nextitem):
         for connection in connections.all(initialized_only=True):
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents:
+                # Flushed once more first: whatever reached the database after the test's own flush (a request
+                # the live server was still answering, a content type made on the way) would clash.
+                call_command(
+                    "flush",
+                    verbosity=0,
+                    interactive=False,
+                    database=connection.alias,
+                    reset_sequences=False,
+                    allow_cascade=True,
+                    inhibit_post_migrate=True,
+                )
                 connection.creation.deserialize_db_from_string(contents)
+        # The flush's post_migrate made content types under new ids and the cache kept them; the restored rows
+        # have the migrated ids.
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture(scope="session", autouse=True)
