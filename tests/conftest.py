@@ -111,40 +111,85 @@ def _fresh_county_units():
     clear_county_units()
 
 
+_SERIALIZED: dict[str, str] = {}  # alias -> the migrated rows as Django serialised them at the test database's creation
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's, then the migrated rows Django serialised are remembered: once Playwright's sync API has
+    started, `django.db.connections` (context-local) hands out new connection objects, which lack them — and
+    without them neither `serialized_rollback` nor the restore below puts anything back."""
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            _SERIALIZED[connection.alias] = contents
+
+
+def _attach_serialized():
+    from django.db import connections
+
+    for alias, contents in _SERIALIZED.items():
+        connection = connections[alias]
+        if not getattr(connection, "_test_serialized_contents", None):
+            connection._test_serialized_contents = contents
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    _attach_serialized()
+    yield
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush, put the migrated rows (regions, bureaus, content types) back.
 
     pytest-django runs transactional tests after the others, so their flush harms nobody; under pytest-xdist a
-    worker gets whole files in turn, and the next file's ordinary tests would find the regions gone."""
+    worker gets whole files in turn, and the next file's ordinary tests would find the regions gone. After any
+    other test the regions are checked too (one small query): should anything else have emptied them, they are
+    restored and the test is named in a warning, rather than failing whichever test comes next."""
+    _attach_serialized()  # the first browser test made new connection objects (see django_db_setup)
     yield
     marker = item.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        return
+    transactional = bool(marker and marker.kwargs.get("transaction"))
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
+    restored = False
     with item.config.stash[blocking_manager_key].unblock():
         for connection in connections.all(initialized_only=True):
             contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                # Flushed once more first: whatever reached the database after the test's own flush (a request
-                # the live server was still answering, a content type made on the way) would clash.
-                call_command(
-                    "flush",
-                    verbosity=0,
-                    interactive=False,
-                    database=connection.alias,
-                    reset_sequences=False,
-                    allow_cascade=True,
-                    inhibit_post_migrate=True,
-                )
-                connection.creation.deserialize_db_from_string(contents)
-        # The flush's post_migrate made content types under new ids and the cache kept them; the restored rows
-        # have the migrated ids.
-        ContentType.objects.clear_cache()
+            if not contents or (not transactional and _migrated_rows_present(connection)):
+                continue
+            if not transactional:
+                item.warn(pytest.PytestWarning(f"the migrated rows of {connection.alias} were gone after this test"))
+            # Flushed once more first: whatever reached the database after the test's own flush (content types
+            # re-made by its post_migrate, a request the live server was still answering) would clash.
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                database=connection.alias,
+                reset_sequences=False,
+                allow_cascade=True,
+                inhibit_post_migrate=True,
+            )
+            connection.creation.deserialize_db_from_string(contents)
+            restored = True
+    if restored:
+        ContentType.objects.clear_cache()  # it kept the ids post_migrate gave; the restored rows have the migrated ones
+
+
+def _migrated_rows_present(connection) -> bool:
+    if connection.connection is None:
+        return True  # not connected since: nothing was done through it
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM accounts_region LIMIT 1")
+        return cursor.fetchone() is not None
 
 
 @pytest.fixture(scope="session", autouse=True)
