@@ -100,7 +100,7 @@ def forget(*, username=None, address=None) -> None:
 def _on_failure(sender, credentials, request=None, **kwargs):
     if request is None:
         return
-    record_failure(username=resolve_username((credentials or {}).get("username")), address=client_ip(request))
+    record_failure(username=resolve_username((credentials or {}).get("username"), request), address=client_ip(request))
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.throttle.logged_in")
@@ -147,7 +147,7 @@ class LoginThrottleMiddleware:
         if request.method == "POST" and request.path in self._paths:
             login = _login_of(request)
             if login is not None:
-                seconds = retry_after(username=resolve_username(login), address=client_ip(request))
+                seconds = retry_after(username=resolve_username(login, request), address=client_ip(request))
                 if seconds:
                     return throttled_response(request, seconds)
         return self.get_response(request)

@@ -33,7 +33,15 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
 
 def application_for(user: User, *, pk: int) -> Application:
     """The application if `user` may see it; Http404 otherwise (never reveal that it exists)."""
-    application = applications_visible_to(user).filter(pk=pk).first()
+    # The form version comes along without its definition: the resolved definition is cached by version
+    # (applications/forms/lookup.py), and every save and page of one application needs it.
+    application = (
+        applications_visible_to(user)
+        .select_related("form_version")
+        .defer("form_version__definition")
+        .filter(pk=pk)
+        .first()
+    )
     if application is None or not allowed(user, "applications.view_application", application):
         raise Http404
     return application
@@ -147,7 +155,7 @@ def _no_profile_result(category_code):
 def eligibility_for(application: Application, *, figures: dict | None = None, profile=None) -> dict:
     """The eligibility engine on the enterprise profile and the form's derived figures (as_dict shape)."""
     figures = application_figures(application) if figures is None else figures
-    profile = profile_for(application.enterprise) if profile is None else profile
+    profile = profile_for(application.enterprise, signers=False) if profile is None else profile
     if profile is None:
         return _no_profile_result(application.category.code)
     return _evaluate(application, enterprise_facts(profile), figures)

@@ -50,6 +50,8 @@ def users_of_organisation(org_id: int) -> QuerySet:
     return get_user_model().objects.filter(organisation_id=org_id, is_active=True)
 
 
-def users_with_role_in_region(role: str, region_id: str) -> QuerySet:
-    """Active users of one role whose organisation belongs to one region (a county's finance reviewers, …)."""
-    return get_user_model().objects.filter(role=role, organisation__region_id=region_id, is_active=True)
+def users_with_role_in_region(role: str | list[str], region_id: str) -> QuerySet:
+    """Active users of one role (or any of several) whose organisation belongs to one region (a county's
+    finance reviewers, …)."""
+    roles = [role] if isinstance(role, str) else list(role)
+    return get_user_model().objects.filter(role__in=roles, organisation__region_id=region_id, is_active=True)

@@ -68,10 +68,9 @@ def _audience(application, audience):
     if audience == ENTERPRISE:
         return list(users_of_organisation(application.enterprise_id))
     if audience == COUNTY and application.region_id:
-        return [
-            *users_with_role_in_region(User.Role.COUNTY_INDUSTRY, application.region_id),
-            *users_with_role_in_region(User.Role.COUNTY_FINANCE, application.region_id),
-        ]
+        return list(
+            users_with_role_in_region([User.Role.COUNTY_INDUSTRY, User.Role.COUNTY_FINANCE], application.region_id)
+        )
     if audience == CITY:
         return list(User.objects.filter(role=User.Role.CITY_OFFICER, is_active=True))
     return []

@@ -232,6 +232,10 @@ AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
+# Successful logins are in the audit log (audit/signals.py: who, when, address, user agent); axes' own access log
+# would be a second record of the same fact, and it makes a session for every API token login (a bearer client
+# would then carry a cookie that costs a session lookup on each request).
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # accounts/throttle.py: failures of one address (any names) per window before it must wait for the window's end,
