@@ -244,3 +244,38 @@ def eligible_profile(user, *, region, uscc_body):
         actor=user,
         uscc=uscc_body + uscc_mod.calc_check_digit(uscc_body),
     )
+
+
+def bulk_drafts(users, *, call, category, data):
+    """One draft application per user, bulk-created; `data(i)` is the i-th user's form data."""
+    from applications.models import Application
+
+    form_version = category.form_versions.order_by("-version").first()
+    return Application.objects.bulk_create(
+        [
+            Application(
+                call=call,
+                category=category,
+                form_version=form_version,
+                enterprise_id=u.organisation_id,
+                created_by=u,
+                data=data(i),
+            )
+            for i, u in enumerate(users)
+        ]  # fmt: skip
+    )
+
+
+def bulk_materials(applications, items, *, file, sha256=lambda application, item: "0" * 64):
+    """A stored file for each checklist item of each application (all pointing at one stored PDF)."""
+    from applications.models import Material
+
+    return Material.objects.bulk_create(
+        [
+            Material(application=a, item=item, file=file, original_name=f"{item.code}.pdf",
+                     content_type="application/pdf", size=1000, sha256=sha256(a, item))
+            for a in applications
+            for item in items
+        ],
+        batch_size=2000,
+    )  # fmt: skip

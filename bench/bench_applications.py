@@ -22,7 +22,17 @@ import platform
 import threading
 import time
 
-from _common import eligible_profile, ms, pct, percentiles, prepare_env, run_threads, setup_django
+from _common import (
+    bulk_drafts,
+    bulk_materials,
+    eligible_profile,
+    ms,
+    pct,
+    percentiles,
+    prepare_env,
+    run_threads,
+    setup_django,
+)
 
 
 def main():
@@ -43,13 +53,12 @@ def main():
     import applications.services as services
     from accounts.models import ApiToken, Organisation, User
     from applications.demo import DEMONSTRATION_DATA, tiny_pdf
-    from applications.models import Application, Material
+    from applications.models import Application
     from programmes.demo import load as load_programmes
 
     services._queue_pdf = lambda application_id: None  # submission without the PDF
     _historic, call = load_programmes()
     category = call.categories.get(code="demonstration")
-    form_version = category.form_versions.order_by("-version").first()
     items = list(category.material_items.all())
 
     from django.core.files.storage import default_storage
@@ -73,35 +82,9 @@ def main():
         return users
 
     def make_applications(users, with_materials):
-        apps = Application.objects.bulk_create(
-            [
-                Application(
-                    call=call,
-                    category=category,
-                    form_version=form_version,
-                    enterprise_id=u.organisation_id,
-                    created_by=u,
-                    data=DEMONSTRATION_DATA,
-                )
-                for u in users
-            ]
-        )
+        apps = bulk_drafts(users, call=call, category=category, data=lambda i: DEMONSTRATION_DATA)
         if with_materials:
-            Material.objects.bulk_create(
-                [
-                    Material(
-                        application=a,
-                        item=item,
-                        file=pdf_name,
-                        original_name=f"{item.code}.pdf",
-                        content_type="application/pdf",
-                        size=1000,
-                        sha256="0" * 64,
-                    )
-                    for a in apps
-                    for item in items
-                ]  # fmt: skip
-            )
+            bulk_materials(apps, items, file=pdf_name)
         return apps
 
     t0 = time.perf_counter()

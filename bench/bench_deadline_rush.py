@@ -30,7 +30,6 @@ and the temporary folder are removed at the end unless `--keep`. Record the figu
 import argparse
 import copy
 import csv
-import datetime
 import hashlib
 import json
 import os
@@ -41,7 +40,18 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from _common import ROOT, free_port, load_average, prepare_env, print_machine, setup_django, start_gunicorn
+from _common import (
+    ROOT,
+    bulk_drafts,
+    bulk_materials,
+    eligible_profile,
+    free_port,
+    load_average,
+    prepare_env,
+    print_machine,
+    setup_django,
+    start_gunicorn,
+)
 
 PASSWORD = "Rush2018deadline"
 TYPES = ("login", "autosave", "upload", "submit")
@@ -52,19 +62,14 @@ def build(n):
     """N enterprises with profiles and drafts ready but for the summary and one material: the locust users' list."""
     from django.contrib.auth.hashers import make_password
     from django.core.files.storage import default_storage
-    from stdnum.cn import uscc as uscc_mod
 
     from accounts.models import Organisation, User
     from accounts.selectors import county_units
     from applications.demo import DEMONSTRATION_DATA, tiny_pdf
-    from applications.models import Application, Material
-    from enterprises.models import Declaration
-    from enterprises.services import profile_save
     from programmes.demo import load as load_programmes
 
     _historic, call = load_programmes()
     category = call.categories.get(code="demonstration")
-    form_version = category.form_versions.order_by("-version").first()
     items = list(category.material_items.all())
     uploaded = next(i for i in items if i.required and "pdf" in i.allowed_types and not i.multiple)
     units = list(county_units())
@@ -83,26 +88,7 @@ def build(n):
     )
     for i, (user, region) in enumerate(zip(users, regions, strict=True)):
         body = f"91{region if region.isdigit() else '321000'}{i:09d}"  # a zone's enterprises: the city's authority
-        profile_save(
-            organisation=user.organisation,
-            data={
-                "name": user.organisation.name,
-                "legal_representative": "张三",
-                "contact_person": "李四",
-                "mobile": "13800000000",
-                "registered_region": region,
-                "tax_region": region,
-                "established_on": datetime.date(2012, 1, 1),
-                "independent_legal_person": True,
-                "industry": "industry",
-                "employees": 80,
-                "revenue_yuan": "15000000.00",
-                "assets_yuan": "9000000.00",
-            },  # fmt: skip
-            declarations={k: True for k in Declaration.Kind.values},
-            actor=user,
-            uscc=body + uscc_mod.calc_check_digit(body),
-        )
+        eligible_profile(user, region=region, uscc_body=body)
 
     def draft(i):
         data = copy.deepcopy(DEMONSTRATION_DATA)
@@ -111,30 +97,11 @@ def build(n):
         data.pop("summary")  # typed during the rush
         return data
 
-    apps = Application.objects.bulk_create(
-        [
-            Application(
-                call=call,
-                category=category,
-                form_version=form_version,
-                enterprise_id=u.organisation_id,
-                created_by=u,
-                data=draft(i),
-            )
-            for i, u in enumerate(users)
-        ]  # fmt: skip
+    apps = bulk_drafts(users, call=call, category=category, data=draft)
+    rest = [item for item in items if item.pk != uploaded.pk]
+    bulk_materials(
+        apps, rest, file=stored, sha256=lambda a, item: hashlib.sha256(f"{a.pk}/{item.pk}".encode()).hexdigest()
     )
-    Material.objects.bulk_create(
-        [
-            Material(application=a, item=item, file=stored, original_name=f"{item.code}.pdf",
-                     content_type="application/pdf", size=1000,
-                     sha256=hashlib.sha256(f"{a.pk}/{item.pk}".encode()).hexdigest())
-            for a in apps
-            for item in items
-            if item.pk != uploaded.pk
-        ],
-        batch_size=2000,
-    )  # fmt: skip
     return [
         {"username": u.username, "password": PASSWORD, "application": a.pk, "version": a.version,
          "item": uploaded.code, "summary": DEMONSTRATION_DATA["summary"]}

@@ -28,7 +28,18 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from _common import eligible_profile, ms, pct, prepare_env, print_machine, run_threads, setup_django, start_gunicorn
+from _common import (
+    bulk_drafts,
+    bulk_materials,
+    eligible_profile,
+    ms,
+    pct,
+    prepare_env,
+    print_machine,
+    run_threads,
+    setup_django,
+    start_gunicorn,
+)
 
 COUNTIES = ["321003", "321002", "321012", "321023", "321081", "321084"]  # 邗江, 广陵, 江都, 宝应, 仪征, 高邮
 
@@ -45,12 +56,10 @@ def build(n, counties):
 
     from accounts.models import ApiToken, Organisation, User
     from applications.demo import DEMONSTRATION_DATA, tiny_pdf
-    from applications.models import Application, Material
     from programmes.demo import load as load_programmes
 
     _historic, call = load_programmes()
     category = call.categories.get(code="demonstration")
-    form_version = category.form_versions.order_by("-version").first()
     items = list(category.material_items.all())
     pdf_name = default_storage.save("applications/bench/tiny.pdf", io.BytesIO(tiny_pdf("bench")))
     regions = [counties[i % len(counties)] for i in range(n)]
@@ -63,34 +72,8 @@ def build(n, counties):
     for i, (user, region) in enumerate(zip(users, regions, strict=True)):
         body = f"91{region}{i:09d}"
         eligible_profile(user, region=region, uscc_body=body)
-    apps = Application.objects.bulk_create(
-        [
-            Application(
-                call=call,
-                category=category,
-                form_version=form_version,
-                enterprise_id=u.organisation_id,
-                created_by=u,
-                data=DEMONSTRATION_DATA,
-            )
-            for u in users
-        ]  # fmt: skip
-    )
-    Material.objects.bulk_create(
-        [
-            Material(
-                application=a,
-                item=item,
-                file=pdf_name,
-                original_name=f"{item.code}.pdf",
-                content_type="application/pdf",
-                size=1000,
-                sha256="0" * 64,
-            )
-            for a in apps
-            for item in items
-        ]  # fmt: skip
-    )
+    apps = bulk_drafts(users, call=call, category=category, data=lambda i: DEMONSTRATION_DATA)
+    bulk_materials(apps, items, file=pdf_name)
     return [(a.pk, ApiToken.issue(u)[0]) for a, u in zip(apps, users, strict=True)]
 
 
