@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Router, Schema
@@ -73,9 +74,11 @@ def issue_token(request, payload: TokenIn):
     otp_error = _second_factor_error(request, user, payload.otp)
     if otp_error:
         return 401, {"errors": [{"field": "otp", "message": otp_error}]}
-    # A login like the page's: axes and accounts/throttle.py forget the name's failures, last_login, audit.
-    user_logged_in.send(sender=user.__class__, request=request, user=user)
-    key, token = api_token_issue(user=user, request=request)
+    # A login like the page's: axes and accounts/throttle.py forget the name's failures, last_login, audit. One
+    # transaction with the token: its login event is never recorded without it, and one commit instead of two.
+    with transaction.atomic():
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
+        key, token = api_token_issue(user=user, request=request)
     return 200, {"token": key, "expires_at": token.expires_at}
 
 
