@@ -112,6 +112,7 @@ def _fresh_county_units():
 
 
 _SERIALIZED: dict[str, str] = {}  # alias -> the migrated rows as Django serialised them at the test database's creation
+_TEST_NAMES: dict[str, str] = {}  # alias -> the test database's name
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +126,7 @@ def django_db_setup(django_db_setup):
         contents = getattr(connection, "_test_serialized_contents", None)
         if contents:
             _SERIALIZED[connection.alias] = contents
+            _TEST_NAMES[connection.alias] = connection.settings_dict["NAME"]
 
 
 def _attach_serialized():
@@ -152,6 +154,8 @@ def pytest_runtest_teardown(item, nextitem):
     restored and the test is named in a warning, rather than failing whichever test comes next."""
     _attach_serialized()  # the first browser test made new connection objects (see django_db_setup)
     yield
+    if nextitem is None:
+        return  # the last test: the session's fixtures are gone with it, the test databases destroyed
     marker = item.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction"))
     from django.contrib.contenttypes.models import ContentType
@@ -163,7 +167,9 @@ def pytest_runtest_teardown(item, nextitem):
     with item.config.stash[blocking_manager_key].unblock():
         for connection in connections.all(initialized_only=True):
             contents = getattr(connection, "_test_serialized_contents", None)
-            if not contents or (not transactional and _migrated_rows_present(connection)):
+            if not contents or connection.settings_dict["NAME"] != _TEST_NAMES.get(connection.alias):
+                continue  # never anything but a test database
+            if not transactional and _migrated_rows_present(connection):
                 continue
             if not transactional:
                 item.warn(pytest.PytestWarning(f"the migrated rows of {connection.alias} were gone after this test"))

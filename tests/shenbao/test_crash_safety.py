@@ -106,6 +106,7 @@ class Server:
             # with a Celery worker in production; the PDF round below renders them on demand under the kill.
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_BROKER_URL": "memory://",
+            "PGAPPNAME": SERVER_APPLICATION_NAME,  # libpq's: its backends are told apart from this process's own
         }
         self.env.pop("REDIS_URL", None)  # the database cache of the test database, no shared Redis state
 
@@ -175,6 +176,9 @@ class Servers:
                 server.kill()
 
 
+SERVER_APPLICATION_NAME = "shenbao-crash-safety-server"
+
+
 def _wait_for_server_backends_to_end():
     """A killed worker's backend aborts its transaction when it sees the socket close; wait for that, so the
     checks read what will stay (a COMMIT in flight finishes or not, but is never half-way)."""
@@ -182,8 +186,8 @@ def _wait_for_server_backends_to_end():
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                " AND backend_type = 'client backend'"
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+                [SERVER_APPLICATION_NAME],
             )
             if cursor.fetchone()[0] == 0:
                 return
