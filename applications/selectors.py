@@ -57,6 +57,10 @@ def reads_live(user: User, *, application: Application) -> bool:
 
 
 def latest_snapshot(application: Application) -> Snapshot | None:
+    if not application.receipt_no:
+        # Only a submission makes a snapshot, and it gives the receipt number in the same transaction: a draft
+        # never submitted has none (no query on each of its autosaves).
+        return None
     return application.snapshots.order_by("-version").first()
 
 

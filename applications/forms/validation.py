@@ -72,6 +72,19 @@ def parse_date(value) -> dt.date:
         raise ValueError("format") from exc
 
 
+class _Later:
+    """Where a cell is, worded only if a message needs it: a table of 100 cells is validated on every autosave and
+    nearly all of them are fine (the wording costs a translation and the labels' year text each)."""
+
+    __slots__ = ("msgid", "values")
+
+    def __init__(self, msgid, **values):
+        self.msgid, self.values = msgid, values
+
+    def __str__(self):
+        return str(self.msgid) % self.values
+
+
 class _Validator:
     def __init__(self, definition, *, period, years, for_submission):
         self.definition = definition
@@ -193,7 +206,7 @@ class _Validator:
                 )
             clean = {}
             for col in tbl.columns:
-                where = _("「%(t)s」第 %(n)s 行的“%(c)s”") % {"t": tbl.label, "n": index + 1, "c": col.label}
+                where = _Later(_("「%(t)s」第 %(n)s 行的“%(c)s”"), t=tbl.label, n=index + 1, c=col.label)
                 clean[col.key] = self.value(col, row.get(col.key), f"{tbl.key}.{index}.{col.key}", where)
             rows.append(clean)
         # Rules across rows: uniqueness, the investment period, the minimum number of rows.
@@ -281,7 +294,7 @@ class _Validator:
                 )
             clean = {}
             for col in mtx.columns:
-                where = _("「%(t)s」“%(r)s”的“%(c)s”") % {"t": mtx.label, "r": label, "c": col.label}
+                where = _Later(_("「%(t)s」“%(r)s”的“%(c)s”"), t=mtx.label, r=label, c=col.label)
                 clean[col.key] = self.value(col, row.get(col.key), f"{mtx.key}.{code}.{col.key}", where)
             if not clean.get("unit"):
                 clean["unit"] = unit
