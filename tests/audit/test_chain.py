@@ -306,6 +306,16 @@ def test_login_records_the_address_and_organisation(client, cast):
     assert verify_chain().ok
 
 
+def test_login_records_the_browser_printable_and_bounded(client, cast):
+    """The audit log is the one record of a login (axes' access log is off): it keeps the user agent too."""
+    agent = "Mozilla/5.0 (X11) 申报\x00\x07" + "x" * 1000
+    client.post("/accounts/login/", {"username": "hj_ind", "password": cast.password}, HTTP_USER_AGENT=agent)
+    recorded = Event.objects.get(action="auth.login").data["user_agent"]
+    assert recorded.startswith("Mozilla/5.0 (X11) 申报x")
+    assert "\x00" not in recorded and "\x07" not in recorded and len(recorded) == 300
+    assert verify_chain().ok
+
+
 def test_services_not_given_the_request_record_its_address_through_the_middleware(client, cast):
     from tests.factories import CallFactory
 

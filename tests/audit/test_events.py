@@ -221,3 +221,19 @@ def test_token_revoked_in_the_admin_is_recorded(client, cast):
     assert revoked.data["token_user"] == cast.enterprise_a.pk
     client.logout()
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_a_token_login_opens_no_session(client, cast):
+    """A bearer client gets a token, not a cookie: no session row, no session cookie (each later request would pay
+    a session lookup for it), and the login is recorded once, in the audit log."""
+    from django.contrib.sessions.models import Session
+
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": cast.enterprise_a.username, "password": cast.password},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert Session.objects.count() == 0
+    assert "sessionid" not in response.cookies
+    assert [e.actor for e in events("auth.login")] == [cast.enterprise_a]
