@@ -6,7 +6,7 @@ from audit.services import audit_record
 
 def _user_agent(request) -> str:
     # Printable characters only (a header may carry NUL, which PostgreSQL's JSON refuses), and bounded.
-    agent = (request.META.get("HTTP_USER_AGENT", "") if request is not None else "") or ""
+    agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
     return "".join(ch for ch in agent[:1000] if ch.isprintable())[:300]
 
 
