@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Header, Router, Schema
 from ninja.errors import HttpError
 from pydantic import WithJsonSchema
 
@@ -23,6 +23,7 @@ from applications.models import Application
 from applications.pdf_cache import get_or_render_pdf
 from core.api_errors import json_response
 from core.errors import DomainError
+from core.prefer import prefers_minimal
 from programmes.models import Category
 from programmes.selectors import calls_public
 
@@ -205,22 +206,49 @@ def get_application(request, application_id: int):
 @router.patch(
     "/applications/{application_id}",
     summary="保存草稿（data 为 JSON Merge Patch：发送的键替换，null 删除，未发送的键不变；version 过期返回 409）",
+    description=(
+        "默认返回完整的申报书（与 GET 相同）。自动保存的客户端可发送请求头 `Prefer: return=minimal`（RFC 7240），"
+        "只取回 `id`、`status`、`version`、`saved`、`saved_at`、`updated_at` 与 `errors`，"
+        "应答带 `Preference-Applied: return=minimal`；需要时再 GET 完整内容。"
+    ),
 )
-def patch_application(request, application_id: int, payload: PatchIn):
-    application = selectors.application_for(request.user, pk=application_id)
+def patch_application(
+    request,
+    application_id: int,
+    payload: PatchIn,
+    prefer: Header[str] = "",  # the `Prefer` header (RFC 7240)
+):
+    minimal = prefers_minimal(prefer)
+    find = selectors.application_to_save if minimal else selectors.application_for
+    application = find(request.user, pk=application_id)
     application, errors = services.application_patch_draft(
         application=application, patch=payload.data, version=payload.version, actor=request.user
     )
     if errors:
         # The draft IS saved (nothing typed is lost); the errors say what must be corrected before submission.
-        body = {
-            "errors": errors,
-            "saved": True,
-            "version": application.version,
-            "saved_at": _iso(application.updated_at),
-        }
-        return json_response(body, status=422)
-    return application_out(application, request.user, errors=[])
+        response = json_response(saved_answer(application, errors), status=422)
+    elif minimal:
+        # An autosave needs only the new version to send with its next save (the deadline rush's commonest
+        # request: the full answer re-reads the profile, the files and the eligibility each time).
+        response = json_response(saved_answer(application, []))
+    else:
+        return application_out(application, request.user, errors=[])
+    if minimal:
+        response["Preference-Applied"] = "return=minimal"
+    return response
+
+
+def saved_answer(application, errors):
+    """The short answer of a save: enough to go on saving (and, on 422, to show what is still to correct)."""
+    return {
+        "id": application.id,
+        "status": application.status,
+        "errors": errors,
+        "saved": True,
+        "version": application.version,
+        "saved_at": _iso(application.updated_at),
+        "updated_at": _iso(application.updated_at),
+    }
 
 
 @router.post("/applications/{application_id}/submit", summary="提交申报（截止后 409；缺项 422 一次列出）")

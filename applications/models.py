@@ -147,7 +147,7 @@ class Snapshot(models.Model):
 
 
 class ReceiptCounter(models.Model):
-    """Gap-free receipt numbers per (call, category, region): incremented under SELECT … FOR UPDATE."""
+    """Gap-free receipt numbers per (call, category, region): incremented by an UPDATE that locks the row."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")

@@ -255,11 +255,14 @@ def _region_of(application, profile):
 
 def next_receipt_no(*, call, category, region) -> str:
     """`{prefix}-{short}-{region}-{NNNN}`, gap-free per (call, category, region). Call inside a transaction."""
-    ReceiptCounter.objects.get_or_create(call=call, category=category, region=region)
-    counter = ReceiptCounter.objects.select_for_update().get(call=call, category=category, region=region)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{call.receipt_prefix}-{category.short_code}-{region.code}-{counter.last_number:04d}"
+    # The UPDATE locks the unit's row to the end of the transaction: concurrent submissions of one unit number
+    # one after the other, and a rolled-back one gives its number back. The row is made by the unit's first.
+    counter = ReceiptCounter.objects.filter(call=call, category=category, region=region)
+    if not counter.update(last_number=F("last_number") + 1):
+        ReceiptCounter.objects.get_or_create(call=call, category=category, region=region)
+        counter.update(last_number=F("last_number") + 1)
+    number = counter.values_list("last_number", flat=True).get()
+    return f"{call.receipt_prefix}-{category.short_code}-{region.code}-{number:04d}"
 
 
 def build_snapshot(application, *, receipt_no, version, submitted_at, profile_json, figures, eligibility, actor):
@@ -340,7 +343,8 @@ def application_submit(*, application, actor, declaration) -> Application:
         receipt_no = application.receipt_no or next_receipt_no(
             call=application.call, category=application.category, region=region
         )
-        version = application.snapshots.count() + 1
+        # Only a submission makes a snapshot, and it gives the receipt number: a first submission has none.
+        version = application.snapshots.count() + 1 if application.receipt_no else 1
         submitted_at = timezone.now().replace(microsecond=0)
         snapshot = build_snapshot(
             application,

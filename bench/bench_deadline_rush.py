@@ -19,7 +19,7 @@ gap-free per call, category and county-level unit; the load average; the targets
 latency target: the machine is shared).
 
 Usage: .venv/bin/python bench/bench_deadline_rush.py [--users 2000] [--quick] [--spawn-rate R] [--workers 2]
-       [--worker-class gthread|sync] [--threads 4] [--run-time 300] [--no-redis] [--keep]
+       [--worker-class gthread|sync] [--threads 4] [--run-time 300] [--no-redis] [--full-autosave] [--keep]
 `--quick` is a smoke run (100 users at 10/s). The default (2,000 users over 4 minutes) takes about 5 minutes plus
 ~3 minutes of setup and loads both cores; `make bench` runs it too. Also printed: the CPU seconds gunicorn, the
 PostgreSQL backends and locust used during the rush (per enterprise: what the two cores can carry). The database
@@ -214,6 +214,9 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     parser.add_argument("--run-time", type=int, default=300, help="seconds the rush must fit in (locust gets 120 more)")
     parser.add_argument("--no-redis", action="store_true", help="keep the database cache")
+    parser.add_argument(
+        "--full-autosave", action="store_true", help="autosaves ask for the whole application (no Prefer header)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and the locust CSV afterwards")
     args = parser.parse_args()
     users = 100 if args.quick else args.users
@@ -266,7 +269,12 @@ def main():
         locust = subprocess.run(
             command,
             cwd=ROOT,
-            env=dict(os.environ, RUSH_USERS_FILE=str(users_file), RUSH_RESULT_FILE=str(result_file)),
+            env=dict(
+                os.environ,
+                RUSH_USERS_FILE=str(users_file),
+                RUSH_RESULT_FILE=str(result_file),
+                RUSH_FULL_AUTOSAVE="1" if args.full_autosave else "0",
+            ),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -302,6 +310,10 @@ def main():
         + (f" ({queued} waiting)" if queued is not None else "")
     )
     print(f"locust: {users} users at {rate:g}/s; load average before the rush {load_before}, after {load_after}")
+    print(
+        "autosave answers: "
+        + ("the whole application" if args.full_autosave else "minimal (Prefer: return=minimal, RFC 7240)")
+    )
     print(f"  {'type':<9} {'n':>6} {'fail':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}  (ms)")
     errors = 0
     for name in (*TYPES, "Aggregated"):

@@ -6,12 +6,18 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Organisation, Region, User
 from accounts.regions import ensure_regions
 from accounts.two_factor import requires_two_factor
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory, bureau
 from tests.otp import otp_code
+
+# No per-example deadline: speed is measured by the benchmarks (bench/), not asserted in tests, and the shared
+# 2-core machines make Hypothesis's default 200 ms deadline fail a correct property under load.
+hypothesis_settings.register_profile("shenbao", deadline=None)
+hypothesis_settings.load_profile("shenbao")
 
 
 def pytest_collection_modifyitems(items):
