@@ -97,7 +97,7 @@ test: system-deps setup-dev
 # Two workers (pytest-xdist) on CI's two cores, one test file per worker at a time so that module fixtures are
 # built once; PYTEST_WORKERS=0 runs everything in this process (for a debugger).
 PYTEST_WORKERS ?= 2
-# The coverage report comes from the SQLite run; the PostgreSQL run goes without the tracer (about a fifth faster).
+# The coverage report comes from the SQLite run; the PostgreSQL run, over the same code, goes without the tracer.
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider
 
 test-sqlite:

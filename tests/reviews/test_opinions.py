@@ -162,3 +162,25 @@ def test_edits_after_a_return_are_audited(cast):
     )
     event = Event.objects.get(action="application.edit_after_return")
     assert event.data["fields"] == ["summary"] and event.actor_id == cast.enterprise_a.pk
+
+
+def test_a_short_autosave_after_a_return_is_audited_too(cast, client):
+    """`Prefer: return=minimal` reads the application with fewer joins; the return's audit still happens."""
+    from accounts.services import api_token_issue
+    from audit.models import Event
+
+    application = submitted(cast)
+    services.opinion_give(application=application, actor=cast.hanjiang_industry, decision="return", comment="补充")
+    application.refresh_from_db()
+    response = client.patch(
+        f"/api/v1/applications/{application.pk}",
+        {"version": application.version, "data": {"summary": "按退回意见补充了说明。"}},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=cast.enterprise_a)[0]}",
+        HTTP_PREFER="return=minimal",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == Application.Status.RETURNED
+    assert response.json()["version"] == application.version + 1
+    event = Event.objects.get(action="application.edit_after_return")
+    assert event.data["fields"] == ["summary"] and event.actor_id == cast.enterprise_a.pk
