@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services import api_token_issue
+from applications.models import Application
 from tests.applications.core_helpers import complete, make_call
 
 # token, application (with its call, category, enterprise, region and form version), the update, the profile and
@@ -57,7 +58,7 @@ def test_a_minimal_autosave_answers_the_version_in_three_queries(client, cast):
     assert response["Preference-Applied"] == "return=minimal"
     body = response.json()
     assert body["version"] == version + 1 and body["saved"] is True and body["errors"] == []
-    assert body["status"] == "draft" and body["id"] == application.pk and body["saved_at"]
+    assert body["status"] == Application.Status.DRAFT and body["id"] == application.pk and body["saved_at"]
     assert "data" not in body and "eligibility" not in body and "materials" not in body
     assert len(queries) == MINIMAL_AUTOSAVE_QUERIES, [q["sql"][:80] for q in queries.captured_queries]
     application.refresh_from_db()
