@@ -219,7 +219,7 @@ def _own_flags(sub, now):
 
 def _lock(call_id):
     # FOR NO KEY UPDATE: serialises flag computations of one call without blocking inserts that reference it.
-    list(Call.objects.select_for_update(no_key=True).filter(pk=call_id).values_list("pk"))
+    list(Call.objects.select_for_update(no_key=True).filter(pk=call_id).order_by().values_list("pk"))
 
 
 @transaction.atomic
@@ -283,60 +283,89 @@ def _insert_keys(rows):
             cursor.executemany(sql, rows)
 
 
-@transaction.atomic
-def recompute_for_application(application: Application) -> int:
+def recompute_for_application(application: Application, *, snapshot=None, first_submission=False) -> int:
     """At a submission: this application's own flags, the groups of the values it had or has, its enterprise's
-    other category. Returns the number of flags written."""
-    _lock(application.call_id)
-    now = timezone.now()
-    call = Call.objects.get(pk=application.call_id)
-    found = list(_latest_snapshots(Application.objects.filter(pk=application.pk)))
-    if not found:
-        return 0
-    sub = read_submission(*found[0], call)
-    old = set(FlagKey.objects.filter(application=application).values_list("kind", "value"))
-    FlagKey.objects.filter(application=application).delete()
-    FlagKey.objects.bulk_create(
-        FlagKey(call_id=call.pk, application_id=sub.id, kind=kind, value=value, label=label)
-        for (kind, value), label in sub.keys.items()
+    other category. Returns the number of flags written.
+
+    `snapshot` is the one the submission just froze (else the latest is read back); `first_submission` skips
+    looking for what the application had: keys and flags exist only for applications with a receipt number.
+    No savepoint of its own inside the submission's transaction (two statements fewer): a failure here fails
+    the submission anyway."""
+    with transaction.atomic(savepoint=False):
+        _lock(application.call_id)
+        now = timezone.now()
+        call = application.call  # a submission has it already (select_related)
+        if snapshot is None:
+            found = list(_latest_snapshots(Application.objects.filter(pk=application.pk)))
+            if not found:
+                return 0
+            sub = read_submission(*found[0], call)
+        else:
+            ids = (application.pk, application.enterprise_id, application.category_id)
+            sub = read_submission(*ids, snapshot, call)
+        old = set()
+        if not first_submission:
+            old = set(FlagKey.objects.filter(application=application).values_list("kind", "value"))
+            FlagKey.objects.filter(application=application).delete()
+            ApplicationFlag.objects.filter(application_id=sub.id, kind__in=OWN_KINDS).delete()
+        FlagKey.objects.bulk_create(
+            FlagKey(call_id=call.pk, application_id=sub.id, kind=kind, value=value, label=label)
+            for (kind, value), label in sub.keys.items()
+        )
+        written = _regroup(call, set(sub.keys), old, now)
+        written += len(ApplicationFlag.objects.bulk_create(_own_flags(sub, now)))
+        return written + _recategorise(call, sub.enterprise_id, now, first_submission=first_submission)
+
+
+def _regroup(call, new, old, now):
+    """Rewrite the pair flags of the values this application has (`new`) or had (`old`).
+
+    Pair flags of a value exist only while two or more applications share it, so a value this application
+    has just taken that nobody else has (every value, mostly) had none and gets none: no statement for it."""
+    affected = new | old
+    rows = FlagKey.objects.filter(_any_of(affected), call=call).values_list(
+        "kind", "value", "application_id", "application__enterprise_id", "label"
     )
-    written = _regroup(call, old | set(sub.keys), now)
-    ApplicationFlag.objects.filter(application_id=sub.id, kind__in=OWN_KINDS).delete()
-    flags = _own_flags(sub, now)
-    written += len(ApplicationFlag.objects.bulk_create(flags))
-    return written + _recategorise(call, sub.enterprise_id, now)
-
-
-def _regroup(call, affected, now):
+    groups = defaultdict(list)
+    for kind, value, app_id, enterprise_id, label in rows:
+        groups[(kind, value)].append((app_id, enterprise_id, label))
+    touched = {key for key in affected if key in old or len(groups[key]) > 1}
     written = 0
     for flag_kind, key_kind in PAIR_KINDS.items():
-        values = sorted(value for kind, value in affected if kind == key_kind)
+        values = sorted(value for kind, value in touched if kind == key_kind)
         if not values:
             continue
-        groups = defaultdict(list)
-        rows = FlagKey.objects.filter(call=call, kind=key_kind, value__in=values).values_list(
-            "value", "application_id", "application__enterprise_id", "label"
-        )
-        for value, app_id, enterprise_id, label in rows:
-            groups[value].append((app_id, enterprise_id, label))
         ApplicationFlag.objects.filter(application__call=call, kind=flag_kind, details__value__in=values).delete()
-        flags = [flag for value, members in groups.items() for flag in _group_flags(flag_kind, value, members, now)]
+        flags = [flag for value in values for flag in _group_flags(flag_kind, value, groups[(key_kind, value)], now)]
         written += len(ApplicationFlag.objects.bulk_create(flags, batch_size=2000))
     return written
 
 
-def _recategorise(call, enterprise_id, now):
+def _any_of(keys):
+    """Q for FlagKey rows of any of the (kind, value) pairs (one query for both kinds)."""
+    by_kind = defaultdict(list)
+    for kind, value in keys:
+        by_kind[kind].append(value)
+    q = Q(pk__in=[])
+    for kind, values in by_kind.items():
+        q |= Q(kind=kind, value__in=sorted(values))
+    return q
+
+
+def _recategorise(call, enterprise_id, now, *, first_submission=False):
     members = list(
         _submitted_of(call).filter(enterprise_id=enterprise_id).values_list("pk", "category_id").order_by("pk")
     )
+    if first_submission and len(members) < 2:
+        return 0  # an enterprise's first submitted application of the call: it had no pair, it has none
     ApplicationFlag.objects.filter(application_id__in=[pk for pk, _c in members], kind="both_categories").delete()
     return len(ApplicationFlag.objects.bulk_create(_category_flags(members, now)))
 
 
-def on_transition(sender, application, step, actor=None, comment="", **kwargs):
+def on_transition(sender, application, step, actor=None, comment="", snapshot=None, first_submission=False, **kwargs):
     """The workflow's `transitioned` signal: a submission or resubmission recomputes the flags it touches."""
     if step.action in ("submit", "resubmit"):
-        recompute_for_application(application)
+        recompute_for_application(application, snapshot=snapshot, first_submission=first_submission)
 
 
 # ------------------------------------------------------------------------------------------- reading flags

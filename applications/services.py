@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,8 +52,11 @@ def digest_of(canonical: bytes) -> str:
 # ---------------------------------------------------------------------------------------------- transitions
 
 
-def transition(*, application, action, actor, comment="", updates=None, data=None):
+def transition(*, application, action, actor, comment="", updates=None, data=None, signal_context=None):
     """Apply (status, action) -> target from the workflow table.
+
+    `signal_context` adds keyword arguments to the `transitioned` signal (a submission passes the snapshot it
+    froze, so that its receivers need not read it back).
 
     403 when the actor holds no permission for `action` on this application, 409 when the state does not allow
     it (or moved meanwhile), 422 when the row needs a comment and there is none.
@@ -83,7 +86,14 @@ def transition(*, application, action, actor, comment="", updates=None, data=Non
         if changed != 1:
             raise Conflict(_("申报书状态已被其他操作改变，请刷新页面后重试。"), field="status")
         _apply_fields(application, fields)
-        workflow.transitioned.send(sender=Application, application=application, step=step, actor=actor, comment=comment)
+        workflow.transitioned.send(
+            sender=Application,
+            application=application,
+            step=step,
+            actor=actor,
+            comment=comment,
+            **(signal_context or {}),
+        )
         # Audited last: the audit chain's lock (audit/chain.py, one writer at a time for the whole site) is then
         # held only to the commit, not while the receivers work (a submission's flags, its messages) — under the
         # deadline rush every login and upload waited behind them (docs/performance.md, "Deadline rush").
@@ -257,12 +267,25 @@ def next_receipt_no(*, call, category, region) -> str:
     """`{prefix}-{short}-{region}-{NNNN}`, gap-free per (call, category, region). Call inside a transaction."""
     # The UPDATE locks the unit's row to the end of the transaction: concurrent submissions of one unit number
     # one after the other, and a rolled-back one gives its number back. The row is made by the unit's first.
-    counter = ReceiptCounter.objects.filter(call=call, category=category, region=region)
-    if not counter.update(last_number=F("last_number") + 1):
+    number = _increment_counter(call.pk, category.pk, region.pk)
+    if number is None:
         ReceiptCounter.objects.get_or_create(call=call, category=category, region=region)
-        counter.update(last_number=F("last_number") + 1)
-    number = counter.values_list("last_number", flat=True).get()
+        number = _increment_counter(call.pk, category.pk, region.pk)
     return f"{call.receipt_prefix}-{category.short_code}-{region.code}-{number:04d}"
+
+
+def _increment_counter(call_id, category_id, region_id) -> int | None:
+    """The unit's next number, or None when it has no counter yet: one UPDATE … RETURNING (PostgreSQL, and
+    SQLite since 3.35), instead of an UPDATE and a SELECT."""
+    table = ReceiptCounter._meta.db_table
+    sql = (
+        f"UPDATE {table} SET last_number = last_number + 1"  # noqa: S608 - our own table name, values bound
+        " WHERE call_id = %s AND category_id = %s AND region_id = %s RETURNING last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [call_id, category_id, region_id])
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def build_snapshot(application, *, receipt_no, version, submitted_at, profile_json, figures, eligibility, actor):
@@ -344,7 +367,8 @@ def application_submit(*, application, actor, declaration) -> Application:
             call=application.call, category=application.category, region=region
         )
         # Only a submission makes a snapshot, and it gives the receipt number: a first submission has none.
-        version = application.snapshots.count() + 1 if application.receipt_no else 1
+        first_submission = not application.receipt_no
+        version = 1 if first_submission else application.snapshots.count() + 1
         submitted_at = timezone.now().replace(microsecond=0)
         snapshot = build_snapshot(
             application,
@@ -375,6 +399,8 @@ def application_submit(*, application, actor, declaration) -> Application:
                 "review_round": application.review_round + 1,  # both bureaus give their opinion on this version
             },
             data={"receipt_no": receipt_no, "digest": digest, "version": version},
+            # The flags read what was frozen (parsed back from the canonical text: no alias of the live draft).
+            signal_context={"snapshot": json.loads(canonical), "first_submission": first_submission},
         )
         if _RENDER_PDF_ON_SUBMIT.get():
             transaction.on_commit(lambda: _queue_pdf(application.pk))

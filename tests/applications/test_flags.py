@@ -7,7 +7,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 
 from applications import flags as flags_mod
 from applications import services
@@ -283,6 +285,37 @@ def test_incremental_recompute_at_submission_matches_the_bulk_one(cast, call):
     assert {kind for _a, kind, _o, _m in incremental} == {"duplicate_invoice", "duplicate_file", "both_categories"}
     recompute_flags(call)
     assert as_set(call) == incremental
+
+
+def test_a_submission_computes_its_flags_from_the_snapshot_it_froze_without_reading_it_back(cast, call):
+    """The submission hands its frozen snapshot to the flags (one query and one parse fewer under the rush);
+    what they compute is what reading the snapshot back computes."""
+    submit(cast.enterprise_b, call, region="321002")
+
+    def moved_in(application):
+        EnterpriseProfile.objects.filter(organisation=application.enterprise).update(uscc=valid_uscc("320106"))
+
+    with CaptureQueriesContext(connection) as queries:
+        a = submit(cast.enterprise_a, call, before=moved_in)
+    snapshot_reads = [q["sql"] for q in queries if "canonical_json" in q["sql"] and q["sql"].startswith("SELECT")]
+    assert snapshot_reads == []
+    handed = as_set(call)
+    assert {kind for _a, kind, _o, _m in handed} >= {"duplicate_invoice", "outside_yangzhou"}
+    flags_mod.recompute_for_application(Application.objects.get(pk=a.pk))  # reads the latest snapshot back
+    assert as_set(call) == handed
+    recompute_flags(call)
+    assert as_set(call) == handed
+
+
+def test_a_first_submission_sharing_nothing_deletes_no_flags(cast, call):
+    """Pair and category flags exist only while two applications share a value or an enterprise: the first
+    submission of values nobody has touches no flag of anyone (the common case of the deadline rush)."""
+    with CaptureQueriesContext(connection) as queries:
+        a = submit(cast.enterprise_a, call)
+    flag_deletes = [q["sql"] for q in queries if q["sql"].startswith("DELETE") and "applicationflag" in q["sql"]]
+    assert flag_deletes == []
+    assert kinds(a) == []
+    assert FlagKey.objects.filter(application=a).count() > 0
 
 
 def test_resubmission_without_the_shared_invoice_clears_both_sides(cast, pair):
