@@ -84,3 +84,34 @@ def seal_master_key_check(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+# applications.services.next_receipt_no numbers a submission with UPDATE … RETURNING (SQLite 3.35, 2021-03).
+SQLITE_MINIMUM = (3, 35, 0)
+
+
+@register(Tags.database)
+def sqlite_version_check(app_configs=None, databases=None, **kwargs):
+    """The embedded default's SQLite must know RETURNING, or every submission would fail at its receipt number."""
+    from django.db import connections
+
+    problems = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "sqlite":
+            continue
+        version = _sqlite_version(connection)
+        if version < SQLITE_MINIMUM:
+            spelled = ".".join(map(str, version))
+            problems.append(
+                Error(
+                    f"SQLite {spelled} is too old: submissions need UPDATE … RETURNING (SQLite 3.35 or later).",
+                    hint="Use a Python linked against SQLite 3.35+ (Debian 12 has 3.40), or PostgreSQL.",
+                    id="shenbao.E005",
+                )
+            )
+    return problems
+
+
+def _sqlite_version(connection):
+    return connection.Database.sqlite_version_info

@@ -201,3 +201,18 @@ def test_static_files_are_served_with_debug_off(client, settings):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/css")
     assert b"".join(response.streaming_content)
+
+
+def test_an_sqlite_without_returning_is_refused_by_the_checks(monkeypatch):
+    """Receipt numbers come from UPDATE … RETURNING: an SQLite before 3.35 would fail every submission."""
+    from django.db import connection
+
+    from shenbao import checks
+
+    if connection.vendor != "sqlite":
+        assert checks.sqlite_version_check(databases=["default"]) == []
+        return
+    assert checks.sqlite_version_check(databases=["default"]) == []
+    monkeypatch.setattr(checks, "_sqlite_version", lambda _connection: (3, 34, 1))
+    (error,) = checks.sqlite_version_check(databases=["default"])
+    assert error.id == "shenbao.E005" and "3.34.1" in error.msg
