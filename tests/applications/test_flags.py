@@ -50,6 +50,11 @@ def with_invoices(*numbers):
     return change
 
 
+def moved_in(application):
+    """The enterprise's credit code was issued in Nanjing (320106), not Yangzhou."""
+    EnterpriseProfile.objects.filter(organisation=application.enterprise).update(uscc=valid_uscc("320106"))
+
+
 @pytest.fixture
 def call():
     return make_call()
@@ -188,9 +193,6 @@ def test_credit_code_issued_outside_yangzhou(cast, call):
     a = submit(cast.enterprise_a, call)
     assert "outside_yangzhou" not in kinds(a)
 
-    def moved_in(application):
-        EnterpriseProfile.objects.filter(organisation=application.enterprise).update(uscc=valid_uscc("320106"))
-
     make_profile(cast.enterprise_b, region="321002")
     b = submit(cast.enterprise_b, call, region="321002", before=moved_in)
     (flag,) = flags_of(b, "outside_yangzhou")
@@ -291,9 +293,6 @@ def test_a_submission_computes_its_flags_from_the_snapshot_it_froze_without_read
     """The submission hands its frozen snapshot to the flags (one query and one parse fewer under the rush);
     what they compute is what reading the snapshot back computes."""
     submit(cast.enterprise_b, call, region="321002")
-
-    def moved_in(application):
-        EnterpriseProfile.objects.filter(organisation=application.enterprise).update(uscc=valid_uscc("320106"))
 
     with CaptureQueriesContext(connection) as queries:
         a = submit(cast.enterprise_a, call, before=moved_in)
